@@ -7,6 +7,8 @@
 #include "compat.h"
 #include "version.h"
 #include "pernet.h"
+#include "sched.h"
+#include "conn.h"
 #include "netlink.h"
 
 #include <uapi/linux/vsd.h>
@@ -18,6 +20,14 @@
 static int __init vsd_mod_init(void)
 {
 	int ret;
+
+	ret = vsd_sched_init();
+	if (ret < 0)
+		goto err_sched;
+
+	ret = vsd_conn_init();
+	if (ret < 0)
+		goto err_conn;
 
 	ret = vsd_pernet_init();
 	if (ret < 0)
@@ -32,7 +42,12 @@ static int __init vsd_mod_init(void)
 
 err_netlink:
 	vsd_pernet_uninit();
+	rcu_barrier();
 err_pernet:
+	vsd_conn_uninit();
+err_conn:
+	vsd_sched_uninit();
+err_sched:
 	return ret;
 }
 
@@ -40,6 +55,11 @@ static void __exit vsd_mod_exit(void)
 {
 	vsd_genl_uninit();
 	vsd_pernet_uninit();
+	/* Connections, destinations and services are freed by RCU. */
+	rcu_barrier();
+	vsd_conn_uninit();
+	vsd_sched_uninit();
+	vsd_objects_check();
 	pr_info("version " VSD_VERSION " unloaded\n");
 }
 

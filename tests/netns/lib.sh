@@ -162,11 +162,17 @@ ns_cleanup() {
 # vsd_loaded: true when the module is loaded.
 vsd_loaded() { grep -q '^vsd ' /proc/modules; }
 
-# vsd_load [PARAMS]: load the freshly built module (reload if loaded).
+# vsd_load [PARAMS]: load the freshly built module (reload if loaded),
+# after the modules it depends on (insmod does not resolve them).
 vsd_load() {
+	local dep
+
 	if vsd_loaded; then
 		rmmod vsd || return 1
 	fi
+	for dep in $(modinfo -F depends "$VSD_KO" | tr , ' '); do
+		modprobe "$dep" || return 1
+	done
 	run_cmd insmod "$VSD_KO" "$@"
 }
 

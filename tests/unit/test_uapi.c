@@ -29,7 +29,8 @@ static void commands(void)
 
 static void attributes(void)
 {
-	CHECK(VSD_A_INFO == 1 && VSD_A_SERVICES == 6, "top level");
+	CHECK(VSD_A_INFO == 1 && VSD_A_CONFIG == 5 && VSD_A_MAX == 5,
+	      "top level");
 	CHECK(VSD_INFO_A_VERSION == 1 && VSD_INFO_A_CONN_TAB_SIZE == 2,
 	      "info");
 	CHECK(VSD_SVC_A_AF == 1 && VSD_SVC_A_FWMARK == 5 &&

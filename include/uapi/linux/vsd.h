@@ -21,25 +21,31 @@
  *	Adds a service.  The key is either (AF, PROTOCOL, ADDR, PORT) or
  *	(AF, FWMARK).  Defaults as IPVS: scheduler "wlc", not persistent, full
  *	netmask.  EEXIST if the service exists.
- * VSD_CMD_SET_SERVICE		VSD_A_SERVICE: key, SCHED_NAME, FLAGS, TIMEOUT,
- *				NETMASK
- *	Replaces a service's parameters (ipvsadm -E).  ENOENT if missing.
+ * VSD_CMD_SET_SERVICE		VSD_A_SERVICE: key, [SCHED_NAME], [FLAGS],
+ *				[TIMEOUT], [NETMASK]
+ *	Changes the parameters given; the others keep their values.  ESRCH
+ *	if the service does not exist.
  * VSD_CMD_DEL_SERVICE		VSD_A_SERVICE: key
- *	Deletes a service and its destinations.
- * VSD_CMD_GET_SERVICE		doit: VSD_A_SERVICE: key; dumpit: none
+ *	Deletes a service and its destinations (ESRCH if missing).
+ * VSD_CMD_GET_SERVICE		doit: VSD_A_SERVICE: key
+ *				dumpit: [VSD_A_SERVICE: key, as a filter]
  *	Each reply holds one VSD_A_SERVICE with its parameters, stats and,
  *	nested in VSD_SVC_A_DESTS, its destinations.  A dump returns every
- *	service with its destinations in one pass; when a service's
- *	destinations do not fit in one message they continue in the next
- *	message, which repeats the service's key (VSD_SVC_A_DESTS_CONTINUED
+ *	service (or the one named) with its destinations in one pass; when a
+ *	service's destinations do not fit in one message they continue in the
+ *	next message, which repeats the service (VSD_SVC_A_DESTS_CONTINUED
  *	set).  Dumps are checked against the configuration generation: a
  *	change during a dump sets NLM_F_DUMP_INTR and the caller retries.
+ *	The doit fails with EMSGSIZE when the destinations do not fit in one
+ *	message: dump with the service as a filter instead.
  *
  * VSD_CMD_NEW_DEST		VSD_A_SERVICE: key; VSD_A_DEST: ADDR, [AF],
  *				[PORT], [FWD], [WEIGHT], [U_THRESH], [L_THRESH]
  *	Adds a destination.  Defaults: AF of the service, the service's port
  *	(0 for fwmark services), VSD_FWD_ROUTE, weight 1, no thresholds.
- * VSD_CMD_SET_DEST		as NEW_DEST; ENOENT if the destination is missing
+ *	ESRCH if the service does not exist, EEXIST if the destination does.
+ * VSD_CMD_SET_DEST		as NEW_DEST; changes the parameters given.
+ *				ENOENT if the destination does not exist.
  * VSD_CMD_DEL_DEST		VSD_A_SERVICE: key; VSD_A_DEST: ADDR, [AF], [PORT]
  *
  * VSD_CMD_GET_CONN		dumpit; [VSD_A_SERVICE: key] restricts the dump
@@ -52,11 +58,15 @@
  *	Zeroes the counters of one service and its destinations, or of all.
  * VSD_CMD_FLUSH		none
  *	Deletes every service (ipvsadm -C).
- * VSD_CMD_REPLACE		VSD_A_SERVICES (may be empty)
- *	Replaces the whole configuration atomically: the nested services (each
- *	with its destinations in VSD_SVC_A_DESTS) become the configuration, or
- *	nothing changes.  Services and destinations present before and after
- *	keep their connections and counters.
+ * VSD_CMD_REPLACE		a sequence of top-level VSD_A_SERVICE attributes,
+ *				each followed by a VSD_A_DEST per destination
+ *	Replaces the whole configuration atomically: the services, each with
+ *	the destinations that follow it, become the configuration (absent
+ *	parameters take their defaults, as with NEW_*), or nothing changes.
+ *	An empty request flushes.  Services and destinations present before
+ *	and after keep their connections and counters.  The flat layout has
+ *	no size limit but the message's (nested attributes stop at 64 KiB).
+ *	On error, the extended ack points at the offending attribute.
  */
 #ifndef _UAPI_LINUX_VSD_H
 #define _UAPI_LINUX_VSD_H
@@ -99,7 +109,6 @@ enum vsd_attr {
 	VSD_A_DEST,		/* nest: VSD_DEST_A_* */
 	VSD_A_CONN,		/* nest: VSD_CONN_A_* */
 	VSD_A_CONFIG,		/* nest: VSD_CFG_A_* */
-	VSD_A_SERVICES,		/* nest of VSD_A_SERVICE, for REPLACE */
 	__VSD_A_MAX
 };
 

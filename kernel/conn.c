@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table of a namespace: which real server each client
+ * connection (and each persistent client) goes to.
+ *
+ * - Lookups are lockless, under RCU.  Changes to a bucket take one of a
+ *   fixed array of spinlocks (not bit spinlocks: PREEMPT_RT).
+ * - Buckets are chosen by siphash with a random key per namespace, so
+ *   clients cannot aim at one chain.
+ * - There is no timer per connection.  A connection past its expiry time
+ *   is absent for lookups at once; a garbage collector (one delayed work
+ *   per namespace) walks the buckets in batches and frees it.
+ * - The table holds at most settings.conn_max entries.  When it is full,
+ *   a new connection first reclaims expired entries near its bucket; a new
+ *   TCP connection may then evict one entry that is not yet established
+ *   (counted VSD_CNT_EVICTED).  Established connections, UDP flows and
+ *   persistence templates are never evicted: failing that, the new
+ *   connection is refused (VSD_CNT_DROP_CONN_FULL).
+ */
+
+#include "compat.h"
+#include "pernet.h"
+#include "service.h"
+#include "dest.h"
+#include "packet.h"
+#include "proto.h"
+#include "conn.h"
+
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+/* A full pass of the collector, then a rest of GC_INTERVAL. */
+#define GC_INTERVAL	HZ
+/* Buckets per run of the collector, and the pause between runs. */
+#define GC_BATCH	4096
+#define GC_STEP		(HZ / 50 ? : 1)
+/* Bucket locks: enough to spread writers, few enough to stay cached. */
+#define LOCKS_MAX	1024
+/*
+ * Where a new connection looks for room in a full table: the buckets from
+ * its own on, up to ROOM_BUCKETS non-empty ones among ROOM_SCAN.
+ */
+#define ROOM_BUCKETS	8
+#define ROOM_SCAN	1024
+
+static struct kmem_cache *conn_cache __read_mostly;
+
+int __init vsd_conn_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct vsd_conn) > 128);
+	conn_cache = kmem_cache_create("vsd_conn", sizeof(struct vsd_conn), 0,
+				       SLAB_HWCACHE_ALIGN, NULL);
+	return conn_cache ? 0 : -ENOMEM;
+}
+
+/* After every namespace is gone and an rcu_barrier(). */
+void vsd_conn_uninit(void)
+{
+	kmem_cache_destroy(conn_cache);
+}
+
+static struct hlist_head *bucket_of(struct vsd_conn_table *t, u32 hash)
+{
+	return &t->buckets[hash & t->mask];
+}
+
+/* lock_mask <= mask: a bucket's lock is the same for any hash into it. */
+static spinlock_t *lock_of(struct vsd_conn_table *t, u32 hash)
+{
+	return &t->locks[hash & t->lock_mask];
+}
+
+static void conn_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(conn_cache, container_of(rcu, struct vsd_conn, rcu));
+	atomic_dec(&vsd_objects.conns);
+}
+
+/*
+ * End the accounting of a connection: from @state (if it is still that)
+ * to dead, and out of its destination's counters.  Exactly one caller
+ * wins; packets still holding the connection under RCU see it dead and
+ * change nothing more.
+ */
+static bool conn_kill(struct vsd_conn *c, u32 state)
+{
+	if (cmpxchg(&c->state, state, VSD_CONN_S_DEAD) != state)
+		return false;
+	vsd_dest_conn_unbind(c->dest, c->key.template,
+			     vsd_proto_active(c->key.protocol, state));
+	return true;
+}
+
+/* The last reference is gone: the connection is out of the table. */
+static void conn_release(struct vsd_conn_table *t, struct vsd_conn *c)
+{
+	u32 state;
+
+	do {
+		state = READ_ONCE(c->state);
+	} while (state != VSD_CONN_S_DEAD && !conn_kill(c, state));
+	vsd_dest_put(c->dest);
+	if (c->control)
+		vsd_conn_put(t, c->control);
+	atomic_dec(&t->count);
+	call_rcu(&c->rcu, conn_free_rcu);
+}
+
+void vsd_conn_put(struct vsd_conn_table *t, struct vsd_conn *c)
+{
+	if (refcount_dec_and_test(&c->refcnt))
+		conn_release(t, c);
+}
+
+/* Out of the table, the table's reference put. */
+static void unlink_put(struct vsd_conn_table *t, struct vsd_conn *c,
+		       spinlock_t *lock)
+{
+	lockdep_assert_held(lock);
+	hlist_del_init_rcu(&c->node);
+	vsd_conn_put(t, c);
+}
+
+struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
+				 const struct vsd_conn_key *key)
+{
+	u32 hash = vsd_conn_key_hash(key, &t->key);
+	unsigned long now = jiffies;
+	struct vsd_conn *c;
+
+	hlist_for_each_entry_rcu(c, bucket_of(t, hash), node) {
+		if (vsd_conn_key_equal(&c->key, key) && vsd_conn_alive(c, now))
+			return c;
+	}
+	return NULL;
+}
+
+void vsd_conn_expire(struct vsd_conn_table *t, struct vsd_conn *c)
+{
+	u32 hash = vsd_conn_key_hash(&c->key, &t->key);
+	spinlock_t *lock = lock_of(t, hash);
+
+	spin_lock_bh(lock);
+	if (!hlist_unhashed(&c->node))
+		unlink_put(t, c, lock);
+	spin_unlock_bh(lock);
+}
+
+void vsd_conn_key_from_pkt(struct vsd_conn_key *key,
+			   const struct vsd_pkt *pkt)
+{
+	memset(key, 0, sizeof(*key));
+	key->af = pkt->af;
+	key->protocol = pkt->protocol;
+	key->caddr = pkt->saddr;
+	key->vaddr = pkt->daddr;
+	key->cport = pkt->sport;
+	key->vport = pkt->dport;
+}
+
+/*
+ * Should the collector (or a full table) free this entry now?  Expired
+ * entries, unless a template still controls connections (then it lives
+ * on); templates of destinations that are gone; connections to them with
+ * expire_nodest_conn set.
+ */
+static bool reapable(struct vsd_conn *c, unsigned long now,
+		     bool expire_nodest)
+{
+	bool gone = !vsd_dest_available(c->dest);
+
+	if (c->key.template) {
+		if (gone)
+			return true;
+		if (!vsd_conn_expired(c, now))
+			return false;
+		if (refcount_read(&c->refcnt) == 1)
+			return true;
+		/* Controls connections: extend by the service's timeout. */
+		WRITE_ONCE(c->expires,
+			   now + max_t(unsigned int, HZ,
+				       READ_ONCE(c->dest->svc->timeout)));
+		return false;
+	}
+	return vsd_conn_expired(c, now) || (gone && expire_nodest);
+}
+
+/*
+ * Under the bucket's lock: evict the unestablished TCP connection of this
+ * bucket closest to expiring.  Its state is taken by cmpxchg, so one that
+ * became established meanwhile is left alone.
+ */
+static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
+		      spinlock_t *lock)
+{
+	struct vsd_conn *c, *victim = NULL;
+	u32 state = 0;
+
+	hlist_for_each_entry(c, head, node) {
+		u32 s = READ_ONCE(c->state);
+
+		if (c->key.template || c->key.protocol != IPPROTO_TCP ||
+		    !vsd_tcp_state_unestablished(s))
+			continue;
+		if (!victim || time_before(READ_ONCE(c->expires),
+					   READ_ONCE(victim->expires))) {
+			victim = c;
+			state = s;
+		}
+	}
+	if (!victim || !conn_kill(victim, state))
+		return false;
+	unlink_put(t, victim, lock);
+	return true;
+}
+
+/*
+ * The table is full (@t->count includes the caller's reservation): reap
+ * what can be reaped in the buckets from the new key's on, and evict one
+ * unestablished connection if @evict.  True when there is room now.
+ */
+static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
+		      unsigned int max)
+{
+	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
+	unsigned int i, seen = 0, scan = min(ROOM_SCAN, t->mask + 1);
+	unsigned long now = jiffies;
+	struct vsd_conn *c;
+	struct hlist_node *tmp;
+
+	for (i = 0; i < scan && seen < ROOM_BUCKETS; i++) {
+		u32 h = hash + i;
+		struct hlist_head *head = bucket_of(t, h);
+		spinlock_t *lock = lock_of(t, h);
+		bool evicted = false;
+
+		if (hlist_empty(head))
+			continue;
+		seen++;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(c, tmp, head, node) {
+			if (reapable(c, now, expire_nodest))
+				unlink_put(t, c, lock);
+		}
+		if (evict && atomic_read(&t->count) > max)
+			evicted = evict_one(t, head, lock);
+		spin_unlock_bh(lock);
+		if (evicted)
+			vsd_count(t->vn, VSD_CNT_EVICTED);
+		if (atomic_read(&t->count) <= max)
+			return true;
+	}
+	return false;
+}
+
+static void gc_kick(struct vsd_conn_table *t)
+{
+	queue_delayed_work(system_power_efficient_wq, &t->gc, GC_INTERVAL);
+}
+
+/* Reserve a place in the table: false (counted) when it is full. */
+static bool reserve(struct vsd_conn_table *t, u32 hash, bool evict)
+{
+	unsigned int max = READ_ONCE(t->vn->settings.conn_max);
+	unsigned int n = atomic_inc_return(&t->count);
+
+	if (n == 1)
+		gc_kick(t);
+	if (likely(n <= max) || make_room(t, hash, evict, max))
+		return true;
+	atomic_dec(&t->count);
+	vsd_count(t->vn, VSD_CNT_DROP_CONN_FULL);
+	return false;
+}
+
+/* A connection that was never linked: undo vsd_conn_new()'s work. */
+static void conn_discard(struct vsd_conn_table *t, struct vsd_conn *c)
+{
+	/* Nobody saw it: no other reference, no accounting transition. */
+	vsd_dest_conn_unbind(c->dest, c->key.template, false);
+	vsd_dest_put(c->dest);
+	if (c->control)
+		vsd_conn_put(t, c->control);
+	atomic_dec(&t->count);
+	kmem_cache_free(conn_cache, c);
+	atomic_dec(&vsd_objects.conns);
+}
+
+int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
+		 struct vsd_dest *dest, struct vsd_conn *control, u32 state,
+		 unsigned int timeout, unsigned int flags,
+		 struct vsd_conn **cp)
+{
+	u32 hash = vsd_conn_key_hash(key, &t->key);
+	struct hlist_head *head = bucket_of(t, hash);
+	spinlock_t *lock = lock_of(t, hash);
+	unsigned long now = jiffies;
+	struct vsd_conn *c, *old;
+	int ret;
+
+	ret = -ENOSPC;
+	if (!reserve(t, hash, flags & VSD_CONN_NEW_EVICT))
+		goto err;
+	ret = -ENOMEM;
+	c = kmem_cache_alloc(conn_cache, GFP_ATOMIC);
+	if (!c) {
+		atomic_dec(&t->count);
+		vsd_count(t->vn, VSD_CNT_DROP_NOMEM);
+		goto err;
+	}
+	atomic_inc(&vsd_objects.conns);
+	c->key = *key;
+	c->state = state;
+	refcount_set(&c->refcnt, flags & VSD_CONN_NEW_HOLD ? 2 : 1);
+	c->fwd = READ_ONCE(dest->fwd);
+	c->expires = now + timeout;
+	vsd_dest_get(dest);
+	c->dest = dest;
+	c->control = control;
+	vsd_dest_conn_bind(dest, key->template);
+
+	spin_lock_bh(lock);
+	hlist_for_each_entry(old, head, node) {
+		if (!vsd_conn_key_equal(&old->key, key))
+			continue;
+		if (vsd_conn_alive(old, now)) {
+			/* Another CPU scheduled the same packet first. */
+			if (flags & VSD_CONN_NEW_HOLD)
+				refcount_inc(&old->refcnt);
+			spin_unlock_bh(lock);
+			conn_discard(t, c);
+			*cp = old;
+			return -EEXIST;
+		}
+		unlink_put(t, old, lock);
+		break;
+	}
+	hlist_add_head_rcu(&c->node, head);
+	spin_unlock_bh(lock);
+	*cp = c;
+	return 0;
+err:
+	if (control)
+		vsd_conn_put(t, control);
+	return ret;
+}
+
+/*
+ * The collector: GC_BATCH buckets per run, runs GC_STEP apart, and a full
+ * pass every GC_INTERVAL or so.  It stops when the table is empty; the
+ * first new connection starts it again.
+ */
+static void gc_work(struct work_struct *work)
+{
+	struct vsd_conn_table *t = container_of(to_delayed_work(work),
+						struct vsd_conn_table, gc);
+	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
+	unsigned int i, n = min(GC_BATCH, t->mask + 1);
+	unsigned long now = jiffies;
+	struct hlist_node *tmp;
+	struct vsd_conn *c;
+	bool wrapped;
+
+	for (i = 0; i < n; i++) {
+		u32 b = t->gc_next++ & t->mask;
+		struct hlist_head *head = &t->buckets[b];
+		spinlock_t *lock = lock_of(t, b);
+
+		if (hlist_empty(head))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(c, tmp, head, node) {
+			if (reapable(c, now, expire_nodest))
+				unlink_put(t, c, lock);
+		}
+		spin_unlock_bh(lock);
+		if (!(i & 255))
+			cond_resched();
+	}
+	wrapped = !(t->gc_next & t->mask);
+	if (wrapped)
+		vsd_routes_gc(&t->routes, false);
+	if (!wrapped)
+		queue_delayed_work(system_power_efficient_wq, &t->gc, GC_STEP);
+	else if (atomic_read(&t->count) || READ_ONCE(t->routes.count))
+		gc_kick(t);
+}
+
+int vsd_conn_table_create(struct vsd_net *vn)
+{
+	unsigned int size = 1U << vsd_conn_tab_bits;
+	unsigned int nlocks = min_t(unsigned int, size, LOCKS_MAX);
+	struct vsd_conn_table *t;
+	unsigned int i;
+
+	lockdep_assert_held(&vn->lock);
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		goto err;
+	t->buckets = kvmalloc_array(size, sizeof(*t->buckets), GFP_KERNEL);
+	if (!t->buckets)
+		goto err_buckets;
+	t->locks = kvmalloc_array(nlocks, sizeof(*t->locks), GFP_KERNEL);
+	if (!t->locks)
+		goto err_locks;
+	for (i = 0; i < size; i++)
+		INIT_HLIST_HEAD(&t->buckets[i]);
+	for (i = 0; i < nlocks; i++)
+		spin_lock_init(&t->locks[i]);
+	t->mask = size - 1;
+	t->lock_mask = nlocks - 1;
+	get_random_bytes(&t->key, sizeof(t->key));
+	atomic_set(&t->count, 0);
+	t->vn = vn;
+	INIT_DELAYED_WORK(&t->gc, gc_work);
+	vsd_routes_init(&t->routes);
+	/* The hooks, which read it, are registered after this. */
+	WRITE_ONCE(vn->conns, t);
+	return 0;
+
+err_locks:
+	kvfree(t->buckets);
+err_buckets:
+	kfree(t);
+err:
+	return -ENOMEM;
+}
+
+/*
+ * Namespace exit, with the hooks unregistered (no packet in flight) and no
+ * service left: free every connection, which puts the last references on
+ * destinations and services.
+ */
+void vsd_conn_table_destroy(struct vsd_net *vn)
+{
+	struct vsd_conn_table *t = vn->conns;
+	struct hlist_node *tmp;
+	struct vsd_conn *c;
+	unsigned int i;
+	int left;
+
+	if (!t)
+		return;
+	cancel_delayed_work_sync(&t->gc);
+	for (i = 0; i <= t->mask; i++) {
+		spinlock_t *lock = lock_of(t, i);
+
+		spin_lock_bh(lock);
+		hlist_for_each_entry_safe(c, tmp, &t->buckets[i], node)
+			unlink_put(t, c, lock);
+		spin_unlock_bh(lock);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	left = atomic_read(&t->count);
+	if (left)
+		pr_err("leak: %d connections not freed with their namespace\n",
+		       left);
+	vsd_routes_gc(&t->routes, true);
+	vn->conns = NULL;
+	kvfree(t->locks);
+	kvfree(t->buckets);
+	kfree(t);
+}
+
+unsigned int vsd_conn_count(struct vsd_net *vn)
+{
+	struct vsd_conn_table *t = READ_ONCE(vn->conns);
+
+	return t ? atomic_read(&t->count) : 0;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _VSD_CONN_H
+#define _VSD_CONN_H
+
+#include "conn_hash.h"
+#include "xmit.h"
+
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/siphash.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct netlink_callback;
+struct sk_buff;
+struct vsd_dest;
+struct vsd_net;
+struct vsd_pkt;
+
+/* vsd_conn.state of a connection that has ended (after its accounting). */
+#define VSD_CONN_S_DEAD		0xff
+
+/*
+ * A connection, or a persistence template (key.template).  Found under RCU
+ * in its namespace's table; the table holds one reference while it is
+ * linked, and each connection a template controls holds one on it.  Freed
+ * after an RCU grace period.  112 bytes, 128 in its cache-line aligned
+ * slab: what a lookup compares (node, key) is in the first cache line.
+ */
+struct vsd_conn {
+	struct hlist_node node;		/* table bucket (RCU) */
+	struct vsd_conn_key key;
+	u32 state;			/* enum vsd_conn_state; by cmpxchg */
+	refcount_t refcnt;
+	u8 fwd;				/* enum vsd_fwd, fixed at creation */
+	unsigned long expires;		/* jiffies */
+	struct vsd_dest *dest;		/* holds a reference */
+	struct vsd_conn *control;	/* template, holds a reference */
+	struct rcu_head rcu;
+};
+
+/*
+ * The connection table of a namespace (vsd_net.conns), with what the data
+ * path keeps beside it: the routes to real servers.  Buckets are RCU hash
+ * chains, changed under one of a fixed array of spinlocks (a bucket's lock
+ * is locks[bucket & lock_mask]).
+ */
+struct vsd_conn_table {
+	struct hlist_head *buckets;
+	spinlock_t *locks;		/* changes to the buckets */
+	unsigned int mask;		/* buckets - 1 */
+	unsigned int lock_mask;		/* locks - 1 */
+	siphash_key_t key;		/* random, per namespace */
+	atomic_t count;			/* linked or not yet freed */
+	struct vsd_net *vn;
+
+	struct delayed_work gc;		/* expiry: scans buckets in batches */
+	unsigned int gc_next;		/* next bucket to scan */
+
+	struct vsd_routes routes;
+};
+
+/* Module-wide: the connection slab cache. */
+int vsd_conn_init(void);
+void vsd_conn_uninit(void);
+
+/*
+ * Per namespace: the connection table, created (under vn->lock) when the
+ * namespace gets its first service and destroyed when the namespace goes
+ * (after its hooks are gone): every connection is freed then.
+ */
+int vsd_conn_table_create(struct vsd_net *vn);
+void vsd_conn_table_destroy(struct vsd_net *vn);
+
+/* Connections in the namespace now (0 without a table). */
+unsigned int vsd_conn_count(struct vsd_net *vn);
+
+/* Data path, under RCU with bottom halves disabled. */
+
+/* A live connection (or template) with this key, or NULL. */
+struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
+				 const struct vsd_conn_key *key);
+
+/* Flags of vsd_conn_new(). */
+#define VSD_CONN_NEW_EVICT	BIT(0)	/* may evict unestablished entries */
+#define VSD_CONN_NEW_HOLD	BIT(1)	/* *cp comes with a reference */
+
+/*
+ * A new connection to @dest, bound and linked, controlled by @control
+ * (whose reference it takes over, also on failure).  0: *cp is the new
+ * connection; -EEXIST: another CPU linked the same key first and *cp is
+ * that connection; another negative errno: nothing was created, the drop
+ * is counted.
+ */
+int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
+		 struct vsd_dest *dest, struct vsd_conn *control, u32 state,
+		 unsigned int timeout, unsigned int flags,
+		 struct vsd_conn **cp);
+
+/* End a connection now: out of the table, its packets no longer match. */
+void vsd_conn_expire(struct vsd_conn_table *t, struct vsd_conn *c);
+
+void vsd_conn_put(struct vsd_conn_table *t, struct vsd_conn *c);
+
+static inline bool vsd_conn_expired(const struct vsd_conn *c,
+				    unsigned long now)
+{
+	return time_after_eq(now, READ_ONCE(c->expires));
+}
+
+/*
+ * Alive, for lookups: not expired, or a template that still controls
+ * connections (it lives on while they do, as in IPVS).  Expired entries
+ * are absent before the collector frees them.
+ */
+static inline bool vsd_conn_alive(const struct vsd_conn *c, unsigned long now)
+{
+	return !vsd_conn_expired(c, now) || refcount_read(&c->refcnt) > 1;
+}
+
+/* Expire @timeout jiffies from now. */
+static inline void vsd_conn_refresh(struct vsd_conn *c, unsigned int timeout)
+{
+	unsigned long expires = jiffies + timeout;
+
+	/* Written at most once a jiffy: the cache line stays shared. */
+	if (READ_ONCE(c->expires) != expires)
+		WRITE_ONCE(c->expires, expires);
+}
+
+/* The key of the connection a packet from a client belongs to. */
+void vsd_conn_key_from_pkt(struct vsd_conn_key *key,
+			   const struct vsd_pkt *pkt);
+
+/* VSD_CMD_GET_CONN (nl_conn.c). */
+int vsd_nl_conn_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _VSD_CONN_H */
