@@ -74,9 +74,15 @@ void vsd_nl_close(struct vsd_nl *nl)
 
 struct nl_msg *vsd_nl_msg(struct vsd_nl *nl, uint8_t cmd, int flags)
 {
+	return vsd_nl_msg_size(nl, cmd, flags, 0);
+}
+
+struct nl_msg *vsd_nl_msg_size(struct vsd_nl *nl, uint8_t cmd, int flags,
+			       size_t size)
+{
 	struct nl_msg *msg;
 
-	msg = nlmsg_alloc();
+	msg = size ? nlmsg_alloc_size(size) : nlmsg_alloc();
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
@@ -97,6 +103,7 @@ static void parse_ext_ack(struct vsd_nl *nl, struct nlmsghdr *hdr,
 	int len;
 
 	nl->ext_msg[0] = '\0';
+	nl->ext_off = 0;
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
@@ -110,6 +117,8 @@ static void parse_ext_ack(struct vsd_nl *nl, struct nlmsghdr *hdr,
 	if (tb[NLMSGERR_ATTR_MSG])
 		nla_strlcpy(nl->ext_msg, tb[NLMSGERR_ATTR_MSG],
 			    sizeof(nl->ext_msg));
+	if (tb[NLMSGERR_ATTR_OFFS])
+		nl->ext_off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
@@ -181,6 +190,7 @@ int vsd_nl_send(struct vsd_nl *nl, struct nl_msg *msg, vsd_nl_cb cb,
 	int ret;
 
 	nl->ext_msg[0] = '\0';
+	nl->ext_off = 0;
 	nlcb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!nlcb) {
 		nlmsg_free(msg);

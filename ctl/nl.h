@@ -17,6 +17,8 @@ struct vsd_nl {
 	struct nl_sock *sk;
 	int family;
 	char ext_msg[256];	/* the kernel's extended-ack message, if any */
+	/* offset in the request of the attribute it blames, or 0 */
+	uint32_t ext_off;
 };
 
 /* Called for every reply message with its top-level attributes. */
@@ -28,12 +30,16 @@ void vsd_nl_close(struct vsd_nl *nl);
 
 /* A new request for @cmd; NULL on allocation failure. */
 struct nl_msg *vsd_nl_msg(struct vsd_nl *nl, uint8_t cmd, int flags);
+/* The same, with room for @size bytes (large REPLACE requests). */
+struct nl_msg *vsd_nl_msg_size(struct vsd_nl *nl, uint8_t cmd, int flags,
+			       size_t size);
 
 /*
  * Send @msg (consumed) and wait for its ack; replies go to @cb when not NULL.
  * With NLM_F_DUMP in the message a dump interrupted by a configuration
  * change returns -EAGAIN; the caller starts over.  Returns 0 or a negative
- * errno, with the kernel's message, if any, in nl->ext_msg.
+ * errno, with the kernel's message, if any, in nl->ext_msg (and the offset
+ * of the attribute it blames in nl->ext_off).
  */
 int vsd_nl_send(struct vsd_nl *nl, struct nl_msg *msg, vsd_nl_cb cb,
 		void *arg);
