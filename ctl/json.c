@@ -106,11 +106,6 @@ void json_bool(struct json *j, const char *key, bool val)
 	fputs(val ? "true" : "false", j->f);
 }
 
-static const char *family(uint16_t af)
-{
-	return af == AF_INET6 ? "inet6" : "inet";
-}
-
 static const char *proto_key(uint16_t proto)
 {
 	switch (proto) {
@@ -148,17 +143,6 @@ static void stats(struct json *j, const struct stats *s)
 	json_obj_end(j);
 }
 
-static const char *fwd_key(uint8_t fwd)
-{
-	switch (fwd) {
-	case VSD_FWD_TUNNEL:
-		return "tunnel";
-	case VSD_FWD_MASQ:
-		return "masq";
-	}
-	return "route";
-}
-
 static void sched_flags(struct json *j, const struct service *s)
 {
 	static const char * const generic[] = { "flag-1", "flag-2", "flag-3" };
@@ -186,7 +170,7 @@ static void service(struct json *j, const struct service *s)
 	size_t i;
 
 	json_obj(j, NULL);
-	json_str(j, "family", family(s->key.af));
+	json_str(j, "family", family_key(s->key.af));
 	if (s->key.fwmark) {
 		json_u64(j, "fwmark", s->key.fwmark);
 	} else {
@@ -206,7 +190,7 @@ static void service(struct json *j, const struct service *s)
 		const struct dest *d = &s->dests[i];
 
 		json_obj(j, NULL);
-		json_str(j, "family", family(d->af));
+		json_str(j, "family", family_key(d->af));
 		addr(j, "address", d->af, &d->addr);
 		json_u64(j, "port", d->port);
 		json_str(j, "forward", fwd_key(d->fwd));
@@ -246,12 +230,12 @@ void json_conn(struct json *j, const struct conn *cn)
 {
 	json_obj(j, NULL);
 	json_str(j, "protocol", proto_key(cn->protocol));
-	json_str(j, "family", family(cn->af));
+	json_str(j, "family", family_key(cn->af));
 	addr(j, "client_address", cn->af, &cn->caddr);
 	json_u64(j, "client_port", cn->cport);
 	addr(j, "virtual_address", cn->af, &cn->vaddr);
 	json_u64(j, "virtual_port", cn->vport);
-	json_str(j, "dest_family", family(cn->daf));
+	json_str(j, "dest_family", family_key(cn->daf));
 	addr(j, "dest_address", cn->daf, &cn->daddr);
 	json_u64(j, "dest_port", cn->dport);
 	json_u64(j, "fwmark", cn->fwmark);

@@ -247,28 +247,38 @@ struct service **model_list(struct model *m, bool nosort, size_t *n)
 	return v;
 }
 
+/* Forwarding methods as the listings, the rules and the JSON name them. */
+static const struct {
+	const char *name, *sw, *key;
+} fwds[] = {
+	[VSD_FWD_ROUTE]	 = { "Route", "-g", "route" },
+	[VSD_FWD_TUNNEL] = { "Tunnel", "-i", "tunnel" },
+	[VSD_FWD_MASQ]	 = { "Masq", "-m", "masq" },
+};
+
+static unsigned int fwd_index(uint8_t fwd)
+{
+	return fwd <= VSD_FWD_MAX ? fwd : VSD_FWD_ROUTE;
+}
+
 const char *fwd_name(uint8_t fwd)
 {
-	switch (fwd) {
-	case VSD_FWD_TUNNEL:
-		return "Tunnel";
-	case VSD_FWD_MASQ:
-		return "Masq";
-	default:
-		return "Route";
-	}
+	return fwds[fwd_index(fwd)].name;
 }
 
 const char *fwd_switch(uint8_t fwd)
 {
-	switch (fwd) {
-	case VSD_FWD_TUNNEL:
-		return "-i";
-	case VSD_FWD_MASQ:
-		return "-m";
-	default:
-		return "-g";
-	}
+	return fwds[fwd_index(fwd)].sw;
+}
+
+const char *fwd_key(uint8_t fwd)
+{
+	return fwds[fwd_index(fwd)].key;
+}
+
+const char *family_key(uint16_t af)
+{
+	return af == AF_INET6 ? "inet6" : "inet";
 }
 
 const char *conn_state_name(uint8_t state)

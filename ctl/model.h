@@ -123,6 +123,8 @@ struct info {
 
 const char *fwd_name(uint8_t fwd);	/* "Route", "Tunnel", "Masq" */
 const char *fwd_switch(uint8_t fwd);	/* "-g", "-i", "-m" */
+const char *fwd_key(uint8_t fwd);	/* "route", "tunnel", "masq" */
+const char *family_key(uint16_t af);	/* "inet", "inet6" */
 const char *conn_state_name(uint8_t state);
 
 #endif /* VSDCTL_MODEL_H */

@@ -317,32 +317,25 @@ int ops_flush(struct vsd_nl *nl)
 
 int ops_dump(struct vsd_nl *nl, struct model *m)
 {
-	struct nl_msg *msg;
-	int ret = -EAGAIN, tries;
-
-	for (tries = 0; tries < DUMP_TRIES && ret == -EAGAIN; tries++) {
-		model_free(m);
-		msg = vsd_nl_msg(nl, VSD_CMD_GET_SERVICE, NLM_F_DUMP);
-		if (!msg)
-			return -ENOMEM;
-		ret = vsd_nl_send(nl, msg, service_cb, m);
-	}
-	return ret;
+	return ops_get_service(nl, NULL, m);
 }
 
+/*
+ * One dump, with @key (if any) as a filter: no limit on destinations.  A
+ * dump that a configuration change interrupted is done again.
+ */
 int ops_get_service(struct vsd_nl *nl, const struct svc_key *key,
 		    struct model *m)
 {
 	struct nl_msg *msg;
 	int ret = -EAGAIN, tries;
 
-	/* a dump with the key as a filter: no limit on destinations */
 	for (tries = 0; tries < DUMP_TRIES && ret == -EAGAIN; tries++) {
 		model_free(m);
 		msg = vsd_nl_msg(nl, VSD_CMD_GET_SERVICE, NLM_F_DUMP);
 		if (!msg)
 			return -ENOMEM;
-		if (put_service(msg, key, NULL) < 0) {
+		if (key && put_service(msg, key, NULL) < 0) {
 			nlmsg_free(msg);
 			return -EMSGSIZE;
 		}

@@ -80,23 +80,12 @@ static void svc_labels(struct labels *l, const struct service *s)
 	l->buf[0] = '\0';
 	if (s->key.fwmark) {
 		label_u(l, "fwmark", s->key.fwmark);
-		label(l, "family", s->key.af == AF_INET6 ? "inet6" : "inet");
+		label(l, "family", family_key(s->key.af));
 		return;
 	}
 	label(l, "proto", s->key.protocol == IPPROTO_UDP ? "udp" : "tcp");
 	label_addr(l, "vip", s->key.af, &s->key.addr);
 	label_u(l, "port", s->key.port);
-}
-
-static const char *fwd_label(uint8_t fwd)
-{
-	switch (fwd) {
-	case VSD_FWD_TUNNEL:
-		return "tunnel";
-	case VSD_FWD_MASQ:
-		return "masq";
-	}
-	return "route";
 }
 
 /* The service's labels, then {server, server_port, forward}. */
@@ -106,7 +95,7 @@ static void dest_labels(struct labels *l, const struct service *s,
 	svc_labels(l, s);
 	label_addr(l, "server", d->af, &d->addr);
 	label_u(l, "server_port", d->port);
-	label(l, "forward", fwd_label(d->fwd));
+	label(l, "forward", fwd_key(d->fwd));
 }
 
 /* HELP texts are constants without backslashes or newlines. */

@@ -10,6 +10,7 @@
 #include "../../ctl/json.h"
 #include "../../ctl/prom.h"
 
+#include "ctl_fixture.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -17,53 +18,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-static struct model m;
 static struct info in;
-
-static struct service *svc(int proto, const char *addr, uint16_t port,
-			   const char *sched)
-{
-	struct service s;
-	long i;
-
-	memset(&s, 0, sizeof(s));
-	s.key.protocol = (uint16_t)proto;
-	s.key.port = port;
-	s.key.af = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	inet_pton(s.key.af, addr, &s.key.addr);
-	snprintf(s.sched, sizeof(s.sched), "%s", sched);
-	s.netmask = full_netmask(s.key.af);
-	i = model_add(&m, &s);
-	return &m.svcs[i];
-}
-
-static struct service *fwm(uint32_t mark, uint16_t af, const char *sched)
-{
-	struct service s;
-	long i;
-
-	memset(&s, 0, sizeof(s));
-	s.key.fwmark = mark;
-	s.key.af = af;
-	snprintf(s.sched, sizeof(s.sched), "%s", sched);
-	s.netmask = full_netmask(af);
-	i = model_add(&m, &s);
-	return &m.svcs[i];
-}
-
-static struct dest *dst(struct service *s, const char *addr, uint16_t port,
-			uint8_t fwd, uint32_t weight)
-{
-	struct dest d;
-
-	memset(&d, 0, sizeof(d));
-	d.af = strchr(addr, ':') ? AF_INET6 : AF_INET;
-	inet_pton(d.af, addr, &d.addr);
-	d.port = port;
-	d.fwd = fwd;
-	d.weight = weight;
-	return svc_add_dest(s, &d);
-}
 
 static void stats(struct stats *st, uint64_t base)
 {
