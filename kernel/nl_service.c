@@ -250,10 +250,9 @@ int vsd_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	svc = request_service(vn, info, &spec);
-	if (IS_ERR(svc)) {
-		ret = PTR_ERR(svc);
+	ret = PTR_ERR_OR_ZERO(svc);
+	if (ret)
 		goto out;
-	}
 	old = vsd_sched_of(svc);
 	if (!(spec.given & VSD_SPEC_SCHED))
 		spec.sched = old->ops;
@@ -288,10 +287,9 @@ int vsd_nl_del_service(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	svc = request_service(vn, info, &spec);
-	if (IS_ERR(svc)) {
-		ret = PTR_ERR(svc);
+	ret = PTR_ERR_OR_ZERO(svc);
+	if (ret)
 		goto out;
-	}
 	vsd_service_unlink(svc);
 	/* Unregistering cannot fail. */
 	vsd_hooks_sync(vn, vn->num_services);
@@ -313,10 +311,9 @@ int vsd_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	svc = request_service(vn, info, &spec);
-	if (IS_ERR(svc)) {
-		ret = PTR_ERR(svc);
+	ret = PTR_ERR_OR_ZERO(svc);
+	if (ret)
 		goto out;
-	}
 	ret = -ENOMEM;
 	msg = genlmsg_new(NLMSG_GOODSIZE + svc->num_dests * 512, GFP_KERNEL);
 	if (!msg)
@@ -417,11 +414,15 @@ int vsd_nl_dump_services(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* The service and the destination a request names, under vn->lock. */
+/*
+ * The service and the destination a request names, under vn->lock.
+ * @exists: the destination must exist (ENOENT if not), or must not
+ * (EEXIST if it does).
+ */
 static struct vsd_service *request_dest(struct vsd_net *vn,
 					struct genl_info *info,
 					struct vsd_dest_spec *dspec,
-					struct vsd_dest **dest)
+					struct vsd_dest **dest, bool exists)
 {
 	struct vsd_service *svc;
 	struct vsd_svc_spec spec;
@@ -437,6 +438,16 @@ static struct vsd_service *request_dest(struct vsd_net *vn,
 	if (ret)
 		return ERR_PTR(ret);
 	*dest = vsd_dest_lookup(svc, dspec->af, &dspec->addr, dspec->port);
+	if (exists && !*dest) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSD_A_DEST],
+				    "no such destination");
+		return ERR_PTR(-ENOENT);
+	}
+	if (!exists && *dest) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSD_A_DEST],
+				    "destination exists");
+		return ERR_PTR(-EEXIST);
+	}
 	return svc;
 }
 
@@ -449,17 +460,10 @@ int vsd_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&vn->lock);
-	svc = request_dest(vn, info, &spec, &dest);
-	if (IS_ERR(svc)) {
-		ret = PTR_ERR(svc);
+	svc = request_dest(vn, info, &spec, &dest, false);
+	ret = PTR_ERR_OR_ZERO(svc);
+	if (ret)
 		goto out;
-	}
-	if (dest) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSD_A_DEST],
-				    "destination exists");
-		ret = -EEXIST;
-		goto out;
-	}
 	ret = vsd_nl_check_dest(&spec, svc->key.af, info->extack);
 	if (ret)
 		goto out;
@@ -490,17 +494,10 @@ int vsd_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	mutex_lock(&vn->lock);
-	svc = request_dest(vn, info, &spec, &dest);
-	if (IS_ERR(svc)) {
-		ret = PTR_ERR(svc);
+	svc = request_dest(vn, info, &spec, &dest, true);
+	ret = PTR_ERR_OR_ZERO(svc);
+	if (ret)
 		goto out;
-	}
-	if (!dest) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSD_A_DEST],
-				    "no such destination");
-		ret = -ENOENT;
-		goto out;
-	}
 	if (!(spec.given & VSD_SPEC_FWD))
 		spec.fwd = dest->fwd;
 	if (!(spec.given & VSD_SPEC_WEIGHT))
@@ -530,20 +527,13 @@ int vsd_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 	struct vsd_dest_spec spec;
 	struct vsd_service *svc;
 	struct vsd_dest *dest;
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&vn->lock);
-	svc = request_dest(vn, info, &spec, &dest);
-	if (IS_ERR(svc)) {
-		ret = PTR_ERR(svc);
+	svc = request_dest(vn, info, &spec, &dest, true);
+	ret = PTR_ERR_OR_ZERO(svc);
+	if (ret)
 		goto out;
-	}
-	if (!dest) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VSD_A_DEST],
-				    "no such destination");
-		ret = -ENOENT;
-		goto out;
-	}
 	ret = vsd_sched_reserve(svc, NULL, svc->num_dests);
 	if (ret)
 		goto out;
