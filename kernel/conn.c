@@ -25,6 +25,7 @@
 #include "packet.h"
 #include "proto.h"
 #include "conn.h"
+#include "addr.h"
 
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -49,6 +50,7 @@ static struct kmem_cache *conn_cache __read_mostly;
 int __init vsd_conn_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct vsd_conn) > 128);
+	BUILD_BUG_ON(offsetofend(struct vsd_conn, key) > 64);
 	conn_cache = kmem_cache_create("vsd_conn", sizeof(struct vsd_conn), 0,
 				       SLAB_HWCACHE_ALIGN, NULL);
 	return conn_cache ? 0 : -ENOMEM;
@@ -113,12 +115,64 @@ void vsd_conn_put(struct vsd_conn_table *t, struct vsd_conn *c)
 		conn_release(t, c);
 }
 
-/* Out of the table, the table's reference put. */
+/*
+ * The reply index: a NAT connection by the tuple its real server's replies
+ * carry, (real server's address and port -> client's address and port).
+ */
+static u32 reply_hash(struct vsd_conn_table *t, u8 af, u8 protocol,
+		      const union nf_inet_addr *saddr, __be16 sport,
+		      const union nf_inet_addr *daddr, __be16 dport)
+{
+	struct vsd_conn_key k = {
+		.caddr = *daddr,
+		.vaddr = *saddr,
+		.cport = dport,
+		.vport = sport,
+		.af = af,
+		.protocol = protocol,
+	};
+
+	return vsd_conn_key_hash(&k, &t->key);
+}
+
+static u32 conn_reply_hash(struct vsd_conn_table *t, const struct vsd_conn *c)
+{
+	return reply_hash(t, c->key.af, c->key.protocol, &c->dest->addr,
+			  vsd_conn_dport(c), &c->key.caddr, c->key.cport);
+}
+
+/* Under the lock of @c's bucket: into the reply index. */
+static void reply_link(struct vsd_conn_table *t, struct vsd_conn *c)
+{
+	u32 hash = conn_reply_hash(t, c);
+	spinlock_t *rlock = &t->rlocks[hash & t->lock_mask];
+
+	spin_lock(rlock);
+	hlist_add_head_rcu(&c->rnode, &t->rbuckets[hash & t->mask]);
+	spin_unlock(rlock);
+	atomic_inc(&t->nat_count);
+}
+
+static void reply_unlink(struct vsd_conn_table *t, struct vsd_conn *c)
+{
+	u32 hash = conn_reply_hash(t, c);
+	spinlock_t *rlock = &t->rlocks[hash & t->lock_mask];
+
+	spin_lock(rlock);
+	hlist_del_init_rcu(&c->rnode);
+	spin_unlock(rlock);
+	atomic_dec(&t->nat_count);
+}
+
+/* Out of the table (and the reply index), the table's reference put. */
 static void unlink_put(struct vsd_conn_table *t, struct vsd_conn *c,
 		       spinlock_t *lock)
 {
 	lockdep_assert_held(lock);
 	hlist_del_init_rcu(&c->node);
+	/* rnode only changes under the lock of c's bucket: this one. */
+	if (!hlist_unhashed(&c->rnode))
+		reply_unlink(t, c);
 	vsd_conn_put(t, c);
 }
 
@@ -131,6 +185,27 @@ struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
 
 	hlist_for_each_entry_rcu(c, bucket_of(t, hash), node) {
 		if (vsd_conn_key_equal(&c->key, key) && vsd_conn_alive(c, now))
+			return c;
+	}
+	return NULL;
+}
+
+struct vsd_conn *vsd_conn_reply_lookup(struct vsd_conn_table *t,
+				       const struct vsd_pkt *pkt)
+{
+	u32 hash = reply_hash(t, pkt->af, pkt->protocol, &pkt->saddr,
+			      pkt->sport, &pkt->daddr, pkt->dport);
+	unsigned long now = jiffies;
+	struct vsd_conn *c;
+
+	hlist_for_each_entry_rcu(c, &t->rbuckets[hash & t->mask], rnode) {
+		if (c->key.cport == pkt->dport &&
+		    c->key.protocol == pkt->protocol &&
+		    c->key.af == pkt->af &&
+		    vsd_addr_equal(pkt->af, &c->key.caddr, &pkt->daddr) &&
+		    vsd_conn_dport(c) == pkt->sport &&
+		    vsd_addr_equal(pkt->af, &c->dest->addr, &pkt->saddr) &&
+		    vsd_conn_alive(c, now))
 			return c;
 	}
 	return NULL;
@@ -313,6 +388,7 @@ int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
 	c->key = *key;
 	c->state = state;
 	refcount_set(&c->refcnt, flags & VSD_CONN_NEW_HOLD ? 2 : 1);
+	INIT_HLIST_NODE(&c->rnode);
 	c->fwd = READ_ONCE(dest->fwd);
 	c->expires = now + timeout;
 	vsd_dest_get(dest);
@@ -337,6 +413,8 @@ int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
 		break;
 	}
 	hlist_add_head_rcu(&c->node, head);
+	if (c->fwd == VSD_FWD_MASQ && !key->template)
+		reply_link(t, c);
 	spin_unlock_bh(lock);
 	*cp = c;
 	return 0;
@@ -404,14 +482,26 @@ int vsd_conn_table_create(struct vsd_net *vn)
 	t->locks = kvmalloc_array(nlocks, sizeof(*t->locks), GFP_KERNEL);
 	if (!t->locks)
 		goto err_locks;
-	for (i = 0; i < size; i++)
+	t->rbuckets = kvmalloc_array(size, sizeof(*t->rbuckets), GFP_KERNEL);
+	if (!t->rbuckets)
+		goto err_rbuckets;
+	t->rlocks = kvmalloc_array(nlocks, sizeof(*t->rlocks), GFP_KERNEL);
+	if (!t->rlocks)
+		goto err_rlocks;
+	for (i = 0; i < size; i++) {
 		INIT_HLIST_HEAD(&t->buckets[i]);
+		INIT_HLIST_HEAD(&t->rbuckets[i]);
+	}
 	for (i = 0; i < nlocks; i++)
 		spin_lock_init(&t->locks[i]);
+	/* Another lock class: taken inside t->locks[]. */
+	for (i = 0; i < nlocks; i++)
+		spin_lock_init(&t->rlocks[i]);
 	t->mask = size - 1;
 	t->lock_mask = nlocks - 1;
 	get_random_bytes(&t->key, sizeof(t->key));
 	atomic_set(&t->count, 0);
+	atomic_set(&t->nat_count, 0);
 	t->vn = vn;
 	INIT_DELAYED_WORK(&t->gc, gc_work);
 	vsd_routes_init(&t->routes);
@@ -419,6 +509,10 @@ int vsd_conn_table_create(struct vsd_net *vn)
 	WRITE_ONCE(vn->conns, t);
 	return 0;
 
+err_rlocks:
+	kvfree(t->rbuckets);
+err_rbuckets:
+	kvfree(t->locks);
 err_locks:
 	kvfree(t->buckets);
 err_buckets:
@@ -459,6 +553,8 @@ void vsd_conn_table_destroy(struct vsd_net *vn)
 		       left);
 	vsd_routes_gc(&t->routes, true);
 	vn->conns = NULL;
+	kvfree(t->rlocks);
+	kvfree(t->rbuckets);
 	kvfree(t->locks);
 	kvfree(t->buckets);
 	kfree(t);

@@ -3,7 +3,8 @@
 #define _VSD_CONN_H
 
 #include "conn_hash.h"
-#include "xmit.h"
+#include "dest.h"
+#include "route.h"
 
 #include <linux/atomic.h>
 #include <linux/jiffies.h>
@@ -27,18 +28,22 @@ struct vsd_pkt;
  * A connection, or a persistence template (key.template).  Found under RCU
  * in its namespace's table; the table holds one reference while it is
  * linked, and each connection a template controls holds one on it.  Freed
- * after an RCU grace period.  112 bytes, 128 in its cache-line aligned
- * slab: what a lookup compares (node, key) is in the first cache line.
+ * after an RCU grace period.  A NAT connection is also linked in the reply
+ * index by the tuple of its real server's replies (rnode).  128 bytes, two
+ * cache lines: what a lookup by the client's tuple compares (node, key) is
+ * in the first.
  */
 struct vsd_conn {
 	struct hlist_node node;		/* table bucket (RCU) */
 	struct vsd_conn_key key;
 	u32 state;			/* enum vsd_conn_state; by cmpxchg */
 	refcount_t refcnt;
-	u8 fwd;				/* enum vsd_fwd, fixed at creation */
+	/* Second cache line. */
+	struct hlist_node rnode;	/* reply index bucket (NAT only, RCU) */
 	unsigned long expires;		/* jiffies */
 	struct vsd_dest *dest;		/* holds a reference */
 	struct vsd_conn *control;	/* template, holds a reference */
+	u8 fwd;				/* enum vsd_fwd, fixed at creation */
 	struct rcu_head rcu;
 };
 
@@ -46,7 +51,9 @@ struct vsd_conn {
  * The connection table of a namespace (vsd_net.conns), with what the data
  * path keeps beside it: the routes to real servers.  Buckets are RCU hash
  * chains, changed under one of a fixed array of spinlocks (a bucket's lock
- * is locks[bucket & lock_mask]).
+ * is locks[bucket & lock_mask]).  The reply index has as many buckets, by
+ * the tuple of the replies of NAT connections, with its own locks, taken
+ * inside a bucket's lock and never the other way round.
  */
 struct vsd_conn_table {
 	struct hlist_head *buckets;
@@ -55,7 +62,11 @@ struct vsd_conn_table {
 	unsigned int lock_mask;		/* locks - 1 */
 	siphash_key_t key;		/* random, per namespace */
 	atomic_t count;			/* linked or not yet freed */
+	atomic_t nat_count;		/* linked in the reply index */
 	struct vsd_net *vn;
+
+	struct hlist_head *rbuckets;	/* reply index (RCU) */
+	spinlock_t *rlocks;		/* changes to rbuckets */
 
 	struct delayed_work gc;		/* expiry: scans buckets in batches */
 	unsigned int gc_next;		/* next bucket to scan */
@@ -100,6 +111,19 @@ int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
 		 unsigned int timeout, unsigned int flags,
 		 struct vsd_conn **cp);
 
+/*
+ * The NAT connection a real server's reply belongs to: @pkt from the real
+ * server's address and port to the client's; NULL if none.
+ */
+struct vsd_conn *vsd_conn_reply_lookup(struct vsd_conn_table *t,
+				       const struct vsd_pkt *pkt);
+
+/* Are there NAT connections, whose replies are worth looking up? */
+static inline bool vsd_conn_have_nat(const struct vsd_conn_table *t)
+{
+	return atomic_read(&t->nat_count);
+}
+
 /* End a connection now: out of the table, its packets no longer match. */
 void vsd_conn_expire(struct vsd_conn_table *t, struct vsd_conn *c);
 
@@ -129,6 +153,12 @@ static inline void vsd_conn_refresh(struct vsd_conn *c, unsigned int timeout)
 	/* Written at most once a jiffy: the cache line stays shared. */
 	if (READ_ONCE(c->expires) != expires)
 		WRITE_ONCE(c->expires, expires);
+}
+
+/* The real server's port: its own, or the client's (port 0: any port). */
+static inline __be16 vsd_conn_dport(const struct vsd_conn *c)
+{
+	return c->dest->port ? : c->key.vport;
 }
 
 /* The key of the connection a packet from a client belongs to. */

@@ -3,7 +3,10 @@
  * Where packets enter vsd: the netfilter hooks of a namespace, registered
  * while it has services, and what the data path does with each packet.
  *
- *   parse -> connection? -> forward to its real server
+ *   parse -> ICMP error? -> icmp.c
+ *         -> connection? -> forward to its real server
+ *              | none
+ *              +-> reply of a NAT connection? -> rewrite, on to the client
  *              | none
  *              +-> service? -- none --> NF_ACCEPT, untouched
  *                    +-> may it open a connection? (TCP: a SYN)
@@ -25,6 +28,7 @@
 #include "conn.h"
 #include "persist.h"
 #include "xmit.h"
+#include "icmp.h"
 #include "hook.h"
 
 #include <linux/netfilter.h>
@@ -45,9 +49,25 @@ static void count_in(struct vsd_dest *dest, const struct vsd_pkt *pkt)
 static unsigned int forward(struct vsd_net *vn, struct vsd_conn *c,
 			    struct sk_buff *skb, const struct vsd_pkt *pkt)
 {
-	vsd_proto_update(vn, c, pkt);
+	/* NAT sees both halves of a connection; DR and TUN the client's. */
+	vsd_proto_update(vn, c, pkt, c->fwd == VSD_FWD_MASQ ?
+				     VSD_TCP_DIR_INPUT :
+				     VSD_TCP_DIR_INPUT_ONLY);
 	count_in(c->dest, pkt);
 	return vsd_xmit(vn, skb, pkt, c->dest, c->fwd);
+}
+
+/* A real server's reply on a NAT connection: back to the client. */
+static unsigned int reply(struct vsd_net *vn, struct vsd_conn *c,
+			  struct sk_buff *skb, const struct vsd_pkt *pkt,
+			  unsigned int hook)
+{
+	struct vsd_dest *dest = c->dest;
+
+	vsd_proto_update(vn, c, pkt, VSD_TCP_DIR_OUTPUT);
+	vsd_stats_out(&dest->svc->stats, pkt->len);
+	vsd_stats_out(&dest->stats, pkt->len);
+	return vsd_nat_reply(vn, skb, pkt, c, hook);
 }
 
 /*
@@ -141,7 +161,8 @@ static unsigned int conn_schedule(struct vsd_net *vn,
 }
 
 static unsigned int balance(struct vsd_net *vn, struct vsd_conn_table *t,
-			    struct sk_buff *skb, const struct vsd_pkt *pkt)
+			    struct sk_buff *skb, const struct vsd_pkt *pkt,
+			    unsigned int hook)
 {
 	struct vsd_service *svc;
 	struct vsd_conn_key key;
@@ -151,6 +172,12 @@ static unsigned int balance(struct vsd_net *vn, struct vsd_conn_table *t,
 	c = vsd_conn_lookup(t, &key);
 	if (c && conn_usable(vn, t, c, pkt))
 		return forward(vn, c, skb, pkt);
+	/* Replies are forwarded traffic: never in LOCAL_IN. */
+	if (hook == NF_INET_PRE_ROUTING && vsd_conn_have_nat(t)) {
+		c = vsd_conn_reply_lookup(t, pkt);
+		if (c)
+			return reply(vn, c, skb, pkt, hook);
+	}
 
 	svc = vsd_service_find(vn, pkt->af, pkt->protocol, &pkt->daddr,
 			       pkt->dport, skb->mark);
@@ -161,25 +188,6 @@ static unsigned int balance(struct vsd_net *vn, struct vsd_conn_table *t,
 		return NF_DROP;
 	}
 	return conn_schedule(vn, t, svc, skb, pkt, &key);
-}
-
-/*
- * An ICMP error about a packet a real server sent a client (from the VIP,
- * so the error comes to the director): it goes to that real server, which
- * needs it (path MTU discovery).  Others are not vsd's.
- */
-static unsigned int related(struct vsd_net *vn, struct vsd_conn_table *t,
-			    struct sk_buff *skb, const struct vsd_pkt *pkt)
-{
-	struct vsd_conn_key key;
-	struct vsd_conn *c;
-
-	vsd_conn_key_from_pkt(&key, pkt);
-	c = vsd_conn_lookup(t, &key);
-	if (!c)
-		return NF_ACCEPT;
-	count_in(c->dest, pkt);
-	return vsd_xmit(vn, skb, pkt, c->dest, c->fwd);
 }
 
 /* br_netfilter shows frames it bridges to other hosts to the IP hooks. */
@@ -193,33 +201,77 @@ static bool bridged_elsewhere(const struct sk_buff *skb)
 #endif
 }
 
+/*
+ * Parse a packet for the hook: true, or false with the verdict on it in
+ * *@verdict (not vsd's: accepted; malformed: dropped and counted).
+ */
+static bool parse(struct vsd_net *vn, struct sk_buff *skb,
+		  const struct nf_hook_state *state, struct vsd_pkt *pkt,
+		  unsigned int *verdict)
+{
+	int ret;
+
+	ret = vsd_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6,
+			    pkt);
+	if (likely(!ret))
+		return true;
+	if (ret == -EPROTONOSUPPORT) {
+		*verdict = NF_ACCEPT;
+	} else {
+		vsd_count(vn, VSD_CNT_DROP_MALFORMED);
+		*verdict = NF_DROP;
+	}
+	return false;
+}
+
+/* PRE_ROUTING or LOCAL_IN: everything. */
 static unsigned int vsd_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
 	struct vsd_net *vn = vsd_net(state->net);
 	struct vsd_conn_table *t = READ_ONCE(vn->conns);
+	unsigned int verdict;
 	struct vsd_pkt pkt;
-	int ret;
 
 	/* Only packets addressed to this host at L2 can be balanced. */
 	if (unlikely(!t) || skb->pkt_type != PACKET_HOST ||
 	    bridged_elsewhere(skb))
 		return NF_ACCEPT;
-	ret = vsd_pkt_parse(skb, state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6,
-			    &pkt);
-	if (unlikely(ret)) {
-		if (ret == -EPROTONOSUPPORT)
-			return NF_ACCEPT;
-		vsd_count(vn, VSD_CNT_DROP_MALFORMED);
-		return NF_DROP;
-	}
-	if (unlikely(pkt.related))
-		return related(vn, t, skb, &pkt);
-	return balance(vn, t, skb, &pkt);
+	if (!parse(vn, skb, state, &pkt, &verdict))
+		return verdict;
+	if (unlikely(pkt.icmp))
+		return vsd_icmp(vn, t, skb, &pkt, state->hook);
+	return balance(vn, t, skb, &pkt, state->hook);
 }
 
 /*
- * Where the hook sits.
+ * FORWARD, beside LOCAL_IN: what the real servers of NAT connections send
+ * their clients through the director (replies, and ICMP errors about
+ * requests), which LOCAL_IN never sees.
+ */
+static unsigned int vsd_hook_forward(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct vsd_net *vn = vsd_net(state->net);
+	struct vsd_conn_table *t = READ_ONCE(vn->conns);
+	unsigned int verdict;
+	struct vsd_conn *c;
+	struct vsd_pkt pkt;
+
+	if (unlikely(!t) || !vsd_conn_have_nat(t))
+		return NF_ACCEPT;
+	if (!parse(vn, skb, state, &pkt, &verdict))
+		return verdict;
+	if (unlikely(pkt.icmp))
+		return vsd_icmp(vn, t, skb, &pkt, state->hook);
+	c = vsd_conn_reply_lookup(t, &pkt);
+	if (!c)
+		return NF_ACCEPT;
+	return reply(vn, c, skb, &pkt, state->hook);
+}
+
+/*
+ * Where the hooks sit.
  *
  * PRE_ROUTING (default), at NF_IP_PRI_RAW + 1 = -299: after
  * defragmentation (-400, nf_defrag, which vsd enables) and after the raw
@@ -229,41 +281,63 @@ static unsigned int vsd_hook(void *priv, struct sk_buff *skb,
  * for one, and before mangle (-150) and DNAT (-100).  Before routing, the
  * director needs no VIP: what is routed to it for a VIP is balanced.
  * Firewall marks for fwmark services must be set at priority raw or
- * earlier (nft: "type filter hook prerouting priority raw").
+ * earlier (nft: "type filter hook prerouting priority raw").  The replies
+ * of NAT real servers pass there too: one hook for everything.
  *
  * LOCAL_IN, IPVS's place, at NF_IP_PRI_NAT_SRC - 1 = 99: after the INPUT
  * filter (0) and security (50) tables; only packets for a local address
- * (the VIP on the director) get there.
+ * (the VIP on the director) get there.  The replies of NAT real servers,
+ * forwarded traffic, are taken in FORWARD, at the same priority (after
+ * the FORWARD filter), as IPVS does.
  */
-static const struct nf_hook_ops hook_ops[VSD_HOOK_MAX + 1][2] = {
-	[VSD_HOOK_PREROUTING] = {
-		{
-			.hook = vsd_hook,
-			.pf = NFPROTO_IPV4,
-			.hooknum = NF_INET_PRE_ROUTING,
-			.priority = NF_IP_PRI_RAW + 1,
-		},
-		{
-			.hook = vsd_hook,
-			.pf = NFPROTO_IPV6,
-			.hooknum = NF_INET_PRE_ROUTING,
-			.priority = NF_IP6_PRI_RAW + 1,
-		},
+static const struct nf_hook_ops prerouting_ops[] = {
+	{
+		.hook = vsd_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_RAW + 1,
 	},
-	[VSD_HOOK_LOCAL_IN] = {
-		{
-			.hook = vsd_hook,
-			.pf = NFPROTO_IPV4,
-			.hooknum = NF_INET_LOCAL_IN,
-			.priority = NF_IP_PRI_NAT_SRC - 1,
-		},
-		{
-			.hook = vsd_hook,
-			.pf = NFPROTO_IPV6,
-			.hooknum = NF_INET_LOCAL_IN,
-			.priority = NF_IP6_PRI_NAT_SRC - 1,
-		},
+	{
+		.hook = vsd_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_RAW + 1,
 	},
+};
+
+static const struct nf_hook_ops local_in_ops[] = {
+	{
+		.hook = vsd_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook = vsd_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook = vsd_hook_forward,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook = vsd_hook_forward,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_NAT_SRC - 1,
+	},
+};
+
+static const struct {
+	const struct nf_hook_ops *ops;
+	unsigned int n;
+} placements[VSD_HOOK_MAX + 1] = {
+	[VSD_HOOK_PREROUTING] = { prerouting_ops, ARRAY_SIZE(prerouting_ops) },
+	[VSD_HOOK_LOCAL_IN] = { local_in_ops, ARRAY_SIZE(local_in_ops) },
 };
 
 /* Packets reach the hooks reassembled: vsd balances whole datagrams. */
@@ -284,6 +358,13 @@ static void defrag_disable(struct net *net)
 {
 	nf_defrag_ipv6_disable(net);
 	nf_defrag_ipv4_disable(net);
+}
+
+static void hooks_unregister(struct vsd_net *vn)
+{
+	u8 p = vn->hooks_placement;
+
+	nf_unregister_net_hooks(vn->net, placements[p].ops, placements[p].n);
 }
 
 int vsd_hooks_sync(struct vsd_net *vn, unsigned int num_services)
@@ -309,18 +390,19 @@ int vsd_hooks_sync(struct vsd_net *vn, unsigned int num_services)
 	/*
 	 * The new hooks first, then the old ones out: every packet meets
 	 * one of them meanwhile, and none is handled twice (vsd steals or
-	 * drops what it handles, and passes the rest unchanged).
+	 * drops what it handles, and passes the rest unchanged, but for the
+	 * NAT replies it rewrites in FORWARD, which come after any other
+	 * place).
 	 */
-	ret = nf_register_net_hooks(vn->net, hook_ops[want],
-				    ARRAY_SIZE(hook_ops[want]));
+	ret = nf_register_net_hooks(vn->net, placements[want].ops,
+				    placements[want].n);
 	if (ret) {
 		if (!had)
 			defrag_disable(vn->net);
 		return ret;
 	}
 	if (had)
-		nf_unregister_net_hooks(vn->net, hook_ops[vn->hooks_placement],
-					ARRAY_SIZE(hook_ops[0]));
+		hooks_unregister(vn);
 	vn->hooks_registered = true;
 	vn->hooks_placement = want;
 	return 0;
@@ -330,8 +412,7 @@ void vsd_hooks_unregister(struct vsd_net *vn)
 {
 	if (!vn->hooks_registered)
 		return;
-	nf_unregister_net_hooks(vn->net, hook_ops[vn->hooks_placement],
-				ARRAY_SIZE(hook_ops[0]));
+	hooks_unregister(vn);
 	defrag_disable(vn->net);
 	vn->hooks_registered = false;
 }

@@ -207,6 +207,12 @@ static int get_timeout(struct nlattr *attr, unsigned int *jiffies_out,
 				    "timeout out of range (1 s to 1 year)");
 		return -ERANGE;
 	}
+	/* Timeouts are kept in 32-bit jiffies: a year needs HZ <= 136. */
+	if (secs > UINT_MAX / HZ) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "timeout too long for this kernel's HZ");
+		return -ERANGE;
+	}
 	*jiffies_out = secs * HZ;
 	return 0;
 }

@@ -127,6 +127,12 @@ int vsd_nl_parse_service(const struct nlattr *nest, struct vsd_svc_spec *spec,
 					    "persistence timeout longer than a year");
 			return -ERANGE;
 		}
+		/* Kept in 32-bit jiffies: a year needs HZ <= 136. */
+		if (secs > UINT_MAX / HZ) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[VSD_SVC_A_TIMEOUT],
+					    "persistence timeout too long for this kernel's HZ");
+			return -ERANGE;
+		}
 		spec->timeout = secs * HZ;
 		spec->given |= VSD_SPEC_TIMEOUT;
 	}

@@ -18,9 +18,12 @@
 struct vsd_conn;
 struct vsd_net;
 
-/* Per packet, under RCU: state transition, accounting, new expiry time. */
+/*
+ * Per packet, under RCU: state transition (TCP: by the table of direction
+ * @dir, enum vsd_tcp_dir), accounting, new expiry time.
+ */
 void vsd_tcp_update(struct vsd_net *vn, struct vsd_conn *c,
-		    const struct vsd_pkt *pkt);
+		    const struct vsd_pkt *pkt, int dir);
 void vsd_udp_update(struct vsd_net *vn, struct vsd_conn *c,
 		    const struct vsd_pkt *pkt);
 
@@ -49,10 +52,10 @@ static inline bool vsd_proto_may_restart(u8 protocol, u32 state)
 }
 
 static inline void vsd_proto_update(struct vsd_net *vn, struct vsd_conn *c,
-				    const struct vsd_pkt *pkt)
+				    const struct vsd_pkt *pkt, int dir)
 {
 	if (pkt->protocol == IPPROTO_TCP)
-		vsd_tcp_update(vn, c, pkt);
+		vsd_tcp_update(vn, c, pkt, dir);
 	else
 		vsd_udp_update(vn, c, pkt);
 }

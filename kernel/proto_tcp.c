@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TCP connections: their state follows the client's packets through IPVS's
- * tables (proto_tcp.h), and each state has its own timeout.  The real
- * server's packets do not pass the director with DR, so the table for
- * packets seen in one direction only applies (IPVS's INPUT-ONLY).
+ * TCP connections: their state follows their packets through IPVS's tables
+ * (proto_tcp.h), and each state has its own timeout.  With DR and TUN the
+ * real server's packets do not pass the director, so the table for
+ * packets seen in one direction only applies (IPVS's INPUT-ONLY); with NAT
+ * both halves pass, the client's through the INPUT table, the server's
+ * through the OUTPUT table.
  */
 
 #include "compat.h"
@@ -13,7 +15,7 @@
 #include "proto.h"
 
 void vsd_tcp_update(struct vsd_net *vn, struct vsd_conn *c,
-		    const struct vsd_pkt *pkt)
+		    const struct vsd_pkt *pkt, int dir)
 {
 	u32 old = READ_ONCE(c->state);
 	u32 new;
@@ -25,8 +27,7 @@ void vsd_tcp_update(struct vsd_net *vn, struct vsd_conn *c,
 	do {
 		if (old == VSD_CONN_S_DEAD)
 			return;
-		new = vsd_tcp_next_state(VSD_TCP_DIR_INPUT_ONLY, old,
-					 pkt->tcp_flags);
+		new = vsd_tcp_next_state(dir, old, pkt->tcp_flags);
 		if (new == old)
 			goto refresh;
 	} while (!try_cmpxchg(&c->state, &old, new));

@@ -129,11 +129,22 @@ rs_setup() {
 # dp_setup: the whole topology, checked end to end (the router reaches
 # every real server), and vsd loaded.
 dp_setup() {
+	dp_net_setup
+	setup ns_create rs1 rs2
+	rs_setup rs1 $RS1 $RS1_6
+	rs_setup rs2 $RS2 $RS2_6
+	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$RS1/ | grep -q rs1"
+	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$RS2/ | grep -q rs2"
+}
+
+# dp_net_setup: the topology without its real servers (client, router and
+# its br0, director), and vsd loaded.
+dp_net_setup() {
 	DP_TMP=$(mktemp -d /tmp/vsd-dp.XXXXXX)
 	at_exit "rm -rf $DP_TMP"
 
 	setup vsd_load $DP_VSD_PARAMS
-	setup ns_create client router director rs1 rs2
+	setup ns_create client router director
 
 	setup link_ns client eth0 router client
 	setup ip -n client addr add 10.0.1.2/24 dev eth0
@@ -159,11 +170,6 @@ dp_setup() {
 	setup ip -n director addr add fd00:2::2/64 dev eth0 nodad
 	setup ip -n director route add default via 10.0.2.1
 	setup ip -n director -6 route add default via fd00:2::1
-
-	rs_setup rs1 $RS1 $RS1_6
-	rs_setup rs2 $RS2 $RS2_6
-	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$RS1/ | grep -q rs1"
-	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$RS2/ | grep -q rs2"
 }
 
 # counter NAME: one of the director's drop counters (vsdctl --info -j).
