@@ -14,6 +14,8 @@
 #   make deb         build/vsd-dkms_VERSION_all.deb, build/vsdctl_VERSION_*.deb
 #   make check-packaging   build, install, test and remove the packages (VM)
 #   make style       checkpatch on our kernel and CLI sources, man page lint
+#   make bench       vsd against Linux's IPVS in one VM boot: one table of
+#                    ratios (bench/README.md; about 45 minutes under TCG)
 #   make clean
 
 KDIR ?= $(shell $(CURDIR)/scripts/kdir 2>/dev/null)
@@ -44,7 +46,7 @@ KMOD_SRCS = $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/vsd.h
 
 .PHONY: all build module ctl deps check unit demo install clean style
 .PHONY: install-module install-ctl install-dkms-src uninstall
-.PHONY: dkms-install dkms-uninstall deb check-packaging
+.PHONY: dkms-install dkms-uninstall deb check-packaging bench
 
 # Missing packages are installed first (scripts/install-deps); the build
 # itself runs in a sub-make so that KDIR is found after the headers arrived.
@@ -177,6 +179,18 @@ deb:
 check-packaging: deps
 	@$(MAKE) --no-print-directory build
 	$(CURDIR)/tests/packaging/check.sh
+
+# Benchmarks: the module, vsdctl and bench/src's tools, then bench/run.
+BENCH_BINS = $(patsubst bench/src/%.c,bench/bin/%,$(wildcard bench/src/*.c))
+
+bench/bin/%: bench/src/%.c $(wildcard kernel/*.h tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi \
+		-I$(CURDIR)/tests/unit -o $@ $<
+
+bench: deps
+	@$(MAKE) --no-print-directory build $(BENCH_BINS)
+	$(CURDIR)/bench/run
 
 style: deps
 	$(CURDIR)/scripts/style

@@ -5,7 +5,9 @@
 # BENCH_SERVICES services (default 10000) of BENCH_DESTS destinations each
 # (default 10), BENCH_REPS times (default 3), the two tools alternating
 # which goes first, each starting from an empty table.  Prints the times
-# and the ratios ipvsadm/vsdctl (median, min-max).  Not a pass/fail test.
+# and the ratios ipvsadm/vsdctl (median, min-max), and the samples as
+# "M|"/"S|" lines for bench/summarize.  Not a pass/fail test.  Part of
+# "make bench" (bench/run); alone:
 #
 #   tests/vm/run bench/ctl-restore-list.sh
 #
@@ -95,4 +97,10 @@ summary() {
 }
 summary "restore (-R)" 2 4
 summary "list (-L -n)" 3 5
+
+n=$(awk -v n="$nsvc" -v d="$ndst" 'BEGIN { printf "%gk services x %d destinations", n / 1000, d }')
+echo "M|ctl.restore|control plane: restore (-R) $n, vsdctl vs ipvsadm|s|lo|5"
+echo "M|ctl.list|control plane: list (-L -n) $n, vsdctl vs ipvsadm|s|lo|5"
+awk '{	printf "S|ctl.restore|ipvs|%d|%.3f\nS|ctl.restore|vsd|%d|%.3f\n", $1, $2 / 1e9, $1, $4 / 1e9
+	printf "S|ctl.list|ipvs|%d|%.3f\nS|ctl.list|vsd|%d|%.3f\n", $1, $3 / 1e9, $1, $5 / 1e9 }' "$tmp/results"
 ksft_exit
