@@ -5,11 +5,15 @@
  *
  * - Lookups are lockless, under RCU.  Changes to a bucket take one of a
  *   fixed array of spinlocks (not bit spinlocks: PREEMPT_RT).
- * - Buckets are chosen by siphash with a random key per namespace, so
- *   clients cannot aim at one chain.
+ * - Buckets are chosen by hsiphash with a random key per namespace, so
+ *   clients cannot aim at one chain; there are half as many as the
+ *   namespace's conn_max (within bounds), so that chains stay short.
  * - There is no timer per connection.  A connection past its expiry time
- *   is absent for lookups at once; a garbage collector (one delayed work
- *   per namespace) walks the buckets in batches and frees it.
+ *   is absent for lookups at once.  A new connection frees what expired
+ *   in its own bucket, whose lock it holds anyway; a garbage collector (one
+ *   delayed work per namespace) walks the buckets in batches and frees the
+ *   rest, a full pass in half the shortest timeout the table's entries may
+ *   have (GC_PERIOD_MIN to GC_PERIOD_MAX).
  * - The table holds at most settings.conn_max entries.  When it is full,
  *   a new connection first reclaims expired entries near its bucket; a new
  *   TCP connection may then evict one entry that is not yet established
@@ -31,11 +35,20 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-/* A full pass of the collector, then a rest of GC_INTERVAL. */
-#define GC_INTERVAL	HZ
-/* Buckets per run of the collector, and the pause between runs. */
-#define GC_BATCH	4096
-#define GC_STEP		(HZ / 50 ? : 1)
+/*
+ * The collector's pace: a full pass over the buckets takes half the
+ * shortest timeout that the kinds of entry in the table may have, within
+ * these bounds, in runs GC_STEP apart (longer for small tables, so that a
+ * run scans GC_BATCH_MIN buckets at least).  An expired entry is freed at
+ * most a pass and a run after it expires.
+ */
+#define GC_PERIOD_MIN	HZ
+#define GC_PERIOD_MAX	(16 * HZ)
+#define GC_STEP		(HZ / 10 ? : 1)
+#define GC_BATCH_MIN	64
+/* Kinds of entry, for the pace (vsd_conn_table.gc_kinds). */
+#define GC_KIND_TCP	0
+#define GC_KIND_UDP	1
 /* Bucket locks: enough to spread writers, few enough to stay cached. */
 #define LOCKS_MAX	1024
 /*
@@ -176,10 +189,10 @@ static void unlink_put(struct vsd_conn_table *t, struct vsd_conn *c,
 	vsd_conn_put(t, c);
 }
 
-struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
-				 const struct vsd_conn_key *key)
+struct vsd_conn *vsd_conn_lookup_hash(struct vsd_conn_table *t,
+				      const struct vsd_conn_key *key,
+				      u32 hash)
 {
-	u32 hash = vsd_conn_key_hash(key, &t->key);
 	unsigned long now = jiffies;
 	struct vsd_conn *c;
 
@@ -213,7 +226,7 @@ struct vsd_conn *vsd_conn_reply_lookup(struct vsd_conn_table *t,
 
 void vsd_conn_expire(struct vsd_conn_table *t, struct vsd_conn *c)
 {
-	u32 hash = vsd_conn_key_hash(&c->key, &t->key);
+	u32 hash = vsd_conn_hash(t, &c->key);
 	spinlock_t *lock = lock_of(t, hash);
 
 	spin_lock_bh(lock);
@@ -262,6 +275,41 @@ static bool reapable(struct vsd_conn *c, unsigned long now,
 }
 
 /*
+ * Note an entry's kind for the collector's pace (see gc_period()).  Reads
+ * first: the words are written once per pass and kind, not per entry.
+ */
+static void gc_note(struct vsd_conn_table *t, const struct vsd_conn *c,
+		    unsigned int timeout)
+{
+	unsigned int old;
+
+	if (c->key.template) {
+		old = READ_ONCE(t->gc_tmpl_timeout);
+		while (timeout < old &&
+		       !try_cmpxchg(&t->gc_tmpl_timeout, &old, timeout))
+			;
+		return;
+	}
+	if (!test_bit(c->key.protocol == IPPROTO_TCP ? GC_KIND_TCP :
+		      GC_KIND_UDP, &t->gc_kinds))
+		set_bit(c->key.protocol == IPPROTO_TCP ? GC_KIND_TCP :
+			GC_KIND_UDP, &t->gc_kinds);
+}
+
+/* Under the bucket's lock: free what is reapable in @head. */
+static void reap_bucket(struct vsd_conn_table *t, struct hlist_head *head,
+			spinlock_t *lock, unsigned long now, bool expire_nodest)
+{
+	struct hlist_node *tmp;
+	struct vsd_conn *c;
+
+	hlist_for_each_entry_safe(c, tmp, head, node) {
+		if (reapable(c, now, expire_nodest))
+			unlink_put(t, c, lock);
+	}
+}
+
+/*
  * Under the bucket's lock: evict the unestablished TCP connection of this
  * bucket closest to expiring.  Its state is taken by cmpxchg, so one that
  * became established meanwhile is left alone.
@@ -301,8 +349,6 @@ static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
 	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
 	unsigned int i, seen = 0, scan = min(ROOM_SCAN, t->mask + 1);
 	unsigned long now = jiffies;
-	struct vsd_conn *c;
-	struct hlist_node *tmp;
 
 	for (i = 0; i < scan && seen < ROOM_BUCKETS; i++) {
 		u32 h = hash + i;
@@ -314,10 +360,7 @@ static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
 			continue;
 		seen++;
 		spin_lock_bh(lock);
-		hlist_for_each_entry_safe(c, tmp, head, node) {
-			if (reapable(c, now, expire_nodest))
-				unlink_put(t, c, lock);
-		}
+		reap_bucket(t, head, lock, now, expire_nodest);
 		if (evict && atomic_read(&t->count) > max)
 			evicted = evict_one(t, head, lock);
 		spin_unlock_bh(lock);
@@ -331,7 +374,7 @@ static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
 
 static void gc_kick(struct vsd_conn_table *t)
 {
-	queue_delayed_work(system_power_efficient_wq, &t->gc, GC_INTERVAL);
+	queue_delayed_work(system_power_efficient_wq, &t->gc, GC_STEP);
 }
 
 /* Reserve a place in the table: false (counted) when it is full. */
@@ -363,15 +406,16 @@ static void conn_discard(struct vsd_conn_table *t, struct vsd_conn *c)
 }
 
 int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
-		 struct vsd_dest *dest, struct vsd_conn *control, u32 state,
-		 unsigned int timeout, unsigned int flags,
+		 u32 hash, struct vsd_dest *dest, struct vsd_conn *control,
+		 u32 state, unsigned int timeout, unsigned int flags,
 		 struct vsd_conn **cp)
 {
-	u32 hash = vsd_conn_key_hash(key, &t->key);
+	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
 	struct hlist_head *head = bucket_of(t, hash);
 	spinlock_t *lock = lock_of(t, hash);
 	unsigned long now = jiffies;
 	struct vsd_conn *c, *old;
+	struct hlist_node *tmp;
 	int ret;
 
 	ret = -ENOSPC;
@@ -396,11 +440,14 @@ int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
 	c->control = control;
 	vsd_dest_conn_bind(dest, key->template);
 
+	/*
+	 * The bucket is walked anyway, for the same key: what expired in it
+	 * (the same key's dead entry among them) is freed on the way.
+	 */
 	spin_lock_bh(lock);
-	hlist_for_each_entry(old, head, node) {
-		if (!vsd_conn_key_equal(&old->key, key))
-			continue;
-		if (vsd_conn_alive(old, now)) {
+	hlist_for_each_entry_safe(old, tmp, head, node) {
+		if (vsd_conn_key_equal(&old->key, key) &&
+		    vsd_conn_alive(old, now)) {
 			/* Another CPU scheduled the same packet first. */
 			if (flags & VSD_CONN_NEW_HOLD)
 				refcount_inc(&old->refcnt);
@@ -409,13 +456,14 @@ int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
 			*cp = old;
 			return -EEXIST;
 		}
-		unlink_put(t, old, lock);
-		break;
+		if (reapable(old, now, expire_nodest))
+			unlink_put(t, old, lock);
 	}
 	hlist_add_head_rcu(&c->node, head);
 	if (c->fwd == VSD_FWD_MASQ && !key->template)
 		reply_link(t, c);
 	spin_unlock_bh(lock);
+	gc_note(t, c, timeout);
 	*cp = c;
 	return 0;
 err:
@@ -424,50 +472,108 @@ err:
 	return ret;
 }
 
+/* The shortest timeout of the TCP states a packet may leave behind. */
+static unsigned int tcp_shortest(const struct vsd_settings *st)
+{
+	unsigned int i, min = UINT_MAX;
+
+	/* NONE is only a new connection's state until its first packet. */
+	for (i = VSD_TCP_S_NONE + 1; i < VSD_TCP_S_LAST; i++)
+		min = min(min, READ_ONCE(st->timeout[i]));
+	return min;
+}
+
 /*
- * The collector: GC_BATCH buckets per run, runs GC_STEP apart, and a full
- * pass every GC_INTERVAL or so.  It stops when the table is empty; the
- * first new connection starts it again.
+ * How long a full pass of the collector takes: half the shortest timeout
+ * that the kinds of entry the table holds (the current pass's and the
+ * previous one's) may have, with the namespace's timeouts as they are now.
+ */
+static unsigned int gc_period(struct vsd_conn_table *t)
+{
+	const struct vsd_settings *st = &t->vn->settings;
+	unsigned long kinds = READ_ONCE(t->gc_kinds) |
+			      READ_ONCE(t->gc_kinds_prev);
+	unsigned int min;
+
+	min = min(READ_ONCE(t->gc_tmpl_timeout),
+		  READ_ONCE(t->gc_tmpl_timeout_prev));
+	if (test_bit(GC_KIND_TCP, &kinds))
+		min = min(min, tcp_shortest(st));
+	if (test_bit(GC_KIND_UDP, &kinds))
+		min = min(min, READ_ONCE(st->timeout[VSD_CONN_S_UDP]));
+	return clamp_t(unsigned int, min / 2, GC_PERIOD_MIN, GC_PERIOD_MAX);
+}
+
+/*
+ * The collector: a full pass over the buckets every gc_period(), in runs
+ * GC_STEP apart or more (at least GC_BATCH_MIN buckets each).  Between
+ * passes it notes what kinds of entry it met.  It stops after a pass that
+ * leaves the table empty; the first new connection starts it again.
  */
 static void gc_work(struct work_struct *work)
 {
 	struct vsd_conn_table *t = container_of(to_delayed_work(work),
 						struct vsd_conn_table, gc);
 	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
-	unsigned int i, n = min(GC_BATCH, t->mask + 1);
+	unsigned int size = t->mask + 1, period = gc_period(t);
+	unsigned int runs = clamp_t(unsigned int, period / GC_STEP, 1,
+				    max(size / GC_BATCH_MIN, 1U));
+	unsigned int b, end = min(t->gc_next + DIV_ROUND_UP(size, runs), size);
 	unsigned long now = jiffies;
-	struct hlist_node *tmp;
 	struct vsd_conn *c;
-	bool wrapped;
 
-	for (i = 0; i < n; i++) {
-		u32 b = t->gc_next++ & t->mask;
+	for (b = t->gc_next; b < end; b++) {
 		struct hlist_head *head = &t->buckets[b];
 		spinlock_t *lock = lock_of(t, b);
 
 		if (hlist_empty(head))
 			continue;
 		spin_lock_bh(lock);
-		hlist_for_each_entry_safe(c, tmp, head, node) {
-			if (reapable(c, now, expire_nodest))
-				unlink_put(t, c, lock);
-		}
+		reap_bucket(t, head, lock, now, expire_nodest);
+		/* What remains, for the next passes' pace. */
+		hlist_for_each_entry(c, head, node)
+			gc_note(t, c, c->key.template ?
+				READ_ONCE(c->dest->svc->timeout) : 0);
 		spin_unlock_bh(lock);
-		if (!(i & 255))
+		if (!((b - t->gc_next) & 255))
 			cond_resched();
 	}
-	wrapped = !(t->gc_next & t->mask);
-	if (wrapped)
-		vsd_routes_gc(&t->routes, false);
-	if (!wrapped)
-		queue_delayed_work(system_power_efficient_wq, &t->gc, GC_STEP);
-	else if (atomic_read(&t->count) || READ_ONCE(t->routes.count))
-		gc_kick(t);
+	t->gc_next = end < size ? end : 0;
+	if (t->gc_next) {
+		queue_delayed_work(system_power_efficient_wq, &t->gc,
+				   period / runs);
+		return;
+	}
+	/* A full pass: what it met becomes the previous pass's. */
+	WRITE_ONCE(t->gc_kinds_prev, xchg(&t->gc_kinds, 0));
+	WRITE_ONCE(t->gc_tmpl_timeout_prev,
+		   xchg(&t->gc_tmpl_timeout, UINT_MAX));
+	vsd_routes_gc(&t->routes, false);
+	if (atomic_read(&t->count) || READ_ONCE(t->routes.count))
+		queue_delayed_work(system_power_efficient_wq, &t->gc,
+				   period / runs);
+}
+
+/*
+ * The buckets of a table made now: 2^conn_tab_bits if the module parameter
+ * is set, else from the namespace's conn_max.
+ */
+static unsigned int tab_size_for(struct vsd_net *vn)
+{
+	return 1U << (vsd_conn_tab_bits ? :
+		      vsd_conn_tab_bits_for(READ_ONCE(vn->settings.conn_max)));
+}
+
+unsigned int vsd_conn_tab_size(struct vsd_net *vn)
+{
+	struct vsd_conn_table *t = READ_ONCE(vn->conns);
+
+	return t ? t->mask + 1 : tab_size_for(vn);
 }
 
 int vsd_conn_table_create(struct vsd_net *vn)
 {
-	unsigned int size = 1U << vsd_conn_tab_bits;
+	unsigned int size = tab_size_for(vn);
 	unsigned int nlocks = min_t(unsigned int, size, LOCKS_MAX);
 	struct vsd_conn_table *t;
 	unsigned int i;
@@ -502,6 +608,8 @@ int vsd_conn_table_create(struct vsd_net *vn)
 	get_random_bytes(&t->key, sizeof(t->key));
 	atomic_set(&t->count, 0);
 	atomic_set(&t->nat_count, 0);
+	t->gc_tmpl_timeout = UINT_MAX;
+	t->gc_tmpl_timeout_prev = UINT_MAX;
 	t->vn = vn;
 	INIT_DELAYED_WORK(&t->gc, gc_work);
 	vsd_routes_init(&t->routes);

@@ -51,16 +51,18 @@ struct vsd_conn {
  * The connection table of a namespace (vsd_net.conns), with what the data
  * path keeps beside it: the routes to real servers.  Buckets are RCU hash
  * chains, changed under one of a fixed array of spinlocks (a bucket's lock
- * is locks[bucket & lock_mask]).  The reply index has as many buckets, by
- * the tuple of the replies of NAT connections, with its own locks, taken
- * inside a bucket's lock and never the other way round.
+ * is locks[bucket & lock_mask]); there are as many as half the namespace's
+ * conn_max when the table is made (vsd_conn_tab_bits_for()).  The reply
+ * index has as many buckets, by the tuple of the replies of NAT
+ * connections, with its own locks, taken inside a bucket's lock and never
+ * the other way round.
  */
 struct vsd_conn_table {
 	struct hlist_head *buckets;
 	spinlock_t *locks;		/* changes to the buckets */
 	unsigned int mask;		/* buckets - 1 */
 	unsigned int lock_mask;		/* locks - 1 */
-	siphash_key_t key;		/* random, per namespace */
+	hsiphash_key_t key;		/* random, per namespace */
 	atomic_t count;			/* linked or not yet freed */
 	atomic_t nat_count;		/* linked in the reply index */
 	struct vsd_net *vn;
@@ -70,6 +72,16 @@ struct vsd_conn_table {
 
 	struct delayed_work gc;		/* expiry: scans buckets in batches */
 	unsigned int gc_next;		/* next bucket to scan */
+	/*
+	 * What the table holds, for the collector's pace: the kinds of entry
+	 * (GC_KIND_*, bits) and the shortest persistence timeout (jiffies),
+	 * of the entries the current pass met or that were made since it
+	 * began; and the same of the pass before.
+	 */
+	unsigned long gc_kinds;
+	unsigned int gc_tmpl_timeout;
+	unsigned long gc_kinds_prev;
+	unsigned int gc_tmpl_timeout_prev;
 
 	struct vsd_routes routes;
 };
@@ -89,11 +101,28 @@ void vsd_conn_table_destroy(struct vsd_net *vn);
 /* Connections in the namespace now (0 without a table). */
 unsigned int vsd_conn_count(struct vsd_net *vn);
 
+/* Hash buckets of the namespace's table, or of the one it would make. */
+unsigned int vsd_conn_tab_size(struct vsd_net *vn);
+
 /* Data path, under RCU with bottom halves disabled. */
 
-/* A live connection (or template) with this key, or NULL. */
-struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
-				 const struct vsd_conn_key *key);
+/* The hash of a key in @t, for vsd_conn_lookup_hash() and vsd_conn_new(). */
+static inline u32 vsd_conn_hash(const struct vsd_conn_table *t,
+				const struct vsd_conn_key *key)
+{
+	return vsd_conn_key_hash(key, &t->key);
+}
+
+/* A live connection (or template) with this key and hash, or NULL. */
+struct vsd_conn *vsd_conn_lookup_hash(struct vsd_conn_table *t,
+				      const struct vsd_conn_key *key,
+				      u32 hash);
+
+static inline struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
+					       const struct vsd_conn_key *key)
+{
+	return vsd_conn_lookup_hash(t, key, vsd_conn_hash(t, key));
+}
 
 /* Flags of vsd_conn_new(). */
 #define VSD_CONN_NEW_EVICT	BIT(0)	/* may evict unestablished entries */
@@ -101,14 +130,15 @@ struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
 
 /*
  * A new connection to @dest, bound and linked, controlled by @control
- * (whose reference it takes over, also on failure).  0: *cp is the new
- * connection; -EEXIST: another CPU linked the same key first and *cp is
- * that connection; another negative errno: nothing was created, the drop
- * is counted.
+ * (whose reference it takes over, also on failure); @hash is
+ * vsd_conn_hash() of @key, as the lookup that missed computed it.  0: *cp
+ * is the new connection; -EEXIST: another CPU linked the same key first
+ * and *cp is that connection; another negative errno: nothing was
+ * created, the drop is counted.
  */
 int vsd_conn_new(struct vsd_conn_table *t, const struct vsd_conn_key *key,
-		 struct vsd_dest *dest, struct vsd_conn *control, u32 state,
-		 unsigned int timeout, unsigned int flags,
+		 u32 hash, struct vsd_dest *dest, struct vsd_conn *control,
+		 u32 state, unsigned int timeout, unsigned int flags,
 		 struct vsd_conn **cp);
 
 /*

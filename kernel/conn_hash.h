@@ -3,7 +3,7 @@
  * The key of a connection and its keyed hash.
  *
  * Pure code: compiled in the module and in the userspace unit tests
- * (tests/unit/kshim.h provides the kernel types and siphash there).
+ * (tests/unit/kshim.h provides the kernel types and hsiphash there).
  */
 #ifndef _VSD_CONN_HASH_H
 #define _VSD_CONN_HASH_H
@@ -32,17 +32,42 @@ struct vsd_conn_key {
 	u8 pad;			/* 0: keys are hashed as bytes */
 };
 
+/*
+ * The bucket index of a key: hsiphash, the kernel's keyed hash for hash
+ * tables (SipHash-1-3 with a 128-bit key on 64-bit machines, HalfSipHash-1-3
+ * on 32-bit ones).  With a random key per table it resists hash flooding
+ * as siphash does for this use: a client that cannot learn the key cannot
+ * aim at one chain.  The hash is not a MAC and is never shown.
+ */
 static inline u32 vsd_conn_key_hash(const struct vsd_conn_key *k,
-				    const siphash_key_t *key)
+				    const hsiphash_key_t *key)
 {
 	u32 ports = (u32)(__force u16)k->cport << 16 | (__force u16)k->vport;
 	u32 meta = (u32)k->af | (u32)k->protocol << 8 | (u32)k->template << 16;
 
 	if (k->af == AF_INET)
-		return (u32)siphash_4u32((__force u32)k->caddr.ip,
-					 (__force u32)k->vaddr.ip, ports, meta,
-					 key);
-	return (u32)siphash(k, sizeof(*k), key);
+		return hsiphash_4u32((__force u32)k->caddr.ip,
+				     (__force u32)k->vaddr.ip, ports, meta, key);
+	return hsiphash(k, sizeof(*k), key);
+}
+
+/*
+ * Buckets of a table: by default as many as half its connection limit
+ * (conn_max), rounded up to a power of two, so that a full table has
+ * chains of about two entries; at least 2^8, at most 2^20 (8 MiB of bucket
+ * heads per index on 64-bit machines).
+ */
+#define VSD_CONN_TAB_BITS_MIN	8
+#define VSD_CONN_TAB_BITS_MAX	20
+
+static inline unsigned int vsd_conn_tab_bits_for(unsigned int conn_max)
+{
+	unsigned int half = conn_max / 2 + (conn_max & 1);
+	unsigned int bits = VSD_CONN_TAB_BITS_MIN;
+
+	while (bits < VSD_CONN_TAB_BITS_MAX && (1U << bits) < half)
+		bits++;
+	return bits;
 }
 
 static inline bool vsd_conn_key_equal(const struct vsd_conn_key *a,

@@ -121,7 +121,7 @@ static unsigned int conn_schedule(struct vsd_net *vn,
 				  struct vsd_conn_table *t,
 				  struct vsd_service *svc, struct sk_buff *skb,
 				  const struct vsd_pkt *pkt,
-				  const struct vsd_conn_key *key)
+				  const struct vsd_conn_key *key, u32 hash)
 {
 	struct vsd_conn *tmpl = NULL;
 	unsigned int flags = 0;
@@ -149,7 +149,7 @@ static unsigned int conn_schedule(struct vsd_net *vn,
 	if (pkt->protocol == IPPROTO_TCP)
 		flags |= VSD_CONN_NEW_EVICT;
 	state = vsd_proto_initial_state(pkt->protocol);
-	ret = vsd_conn_new(t, key, dest, tmpl, state,
+	ret = vsd_conn_new(t, key, hash, dest, tmpl, state,
 			   READ_ONCE(vn->settings.timeout[state]), flags, &c);
 	if (!ret) {
 		vsd_stats_conn(&dest->svc->stats);
@@ -167,9 +167,11 @@ static unsigned int balance(struct vsd_net *vn, struct vsd_conn_table *t,
 	struct vsd_service *svc;
 	struct vsd_conn_key key;
 	struct vsd_conn *c;
+	u32 hash;
 
 	vsd_conn_key_from_pkt(&key, pkt);
-	c = vsd_conn_lookup(t, &key);
+	hash = vsd_conn_hash(t, &key);
+	c = vsd_conn_lookup_hash(t, &key, hash);
 	if (c && conn_usable(vn, t, c, pkt))
 		return forward(vn, c, skb, pkt);
 	/* Replies are forwarded traffic: never in LOCAL_IN. */
@@ -187,7 +189,7 @@ static unsigned int balance(struct vsd_net *vn, struct vsd_conn_table *t,
 		vsd_count(vn, VSD_CNT_DROP_NO_CONN);
 		return NF_DROP;
 	}
-	return conn_schedule(vn, t, svc, skb, pkt, &key);
+	return conn_schedule(vn, t, svc, skb, pkt, &key, hash);
 }
 
 /* br_netfilter shows frames it bridges to other hosts to the IP hooks. */

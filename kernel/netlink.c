@@ -118,8 +118,7 @@ static int info_fill(struct sk_buff *skb, struct vsd_net *vn)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, VSD_INFO_A_VERSION, VSD_VERSION) ||
-	    nla_put_u32(skb, VSD_INFO_A_CONN_TAB_SIZE,
-			1U << vsd_conn_tab_bits) ||
+	    nla_put_u32(skb, VSD_INFO_A_CONN_TAB_SIZE, vsd_conn_tab_size(vn)) ||
 	    nla_put_u32(skb, VSD_INFO_A_CONN_MAX,
 			READ_ONCE(vn->settings.conn_max)) ||
 	    nla_put_u32(skb, VSD_INFO_A_CONN_COUNT, vsd_conn_count(vn)))

@@ -17,10 +17,11 @@
 #include <linux/random.h>
 #include <net/netns/generic.h>
 
-unsigned int vsd_conn_tab_bits __read_mostly = 16;
+/* 0: each namespace's table sized from its conn_max (conn_hash.h). */
+unsigned int vsd_conn_tab_bits __read_mostly;
 module_param_named(conn_tab_bits, vsd_conn_tab_bits, uint, 0444);
 MODULE_PARM_DESC(conn_tab_bits,
-		 "log2 of the connection hash buckets per namespace (8..24, default 16)");
+		 "log2 of the connection hash buckets per namespace (8..24; default 0: half of conn_max, 2^8..2^20)");
 
 unsigned int vsd_conn_max_default __read_mostly = 1 << 20;
 module_param_named(conn_max, vsd_conn_max_default, uint, 0444);
@@ -161,8 +162,9 @@ static struct pernet_operations vsd_net_ops = {
 
 int __init vsd_pernet_init(void)
 {
-	if (vsd_conn_tab_bits < 8 || vsd_conn_tab_bits > 24) {
-		pr_err("conn_tab_bits=%u out of range 8..24\n",
+	if (vsd_conn_tab_bits &&
+	    (vsd_conn_tab_bits < 8 || vsd_conn_tab_bits > 24)) {
+		pr_err("conn_tab_bits=%u out of range 8..24 (or 0)\n",
 		       vsd_conn_tab_bits);
 		return -EINVAL;
 	}

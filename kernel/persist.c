@@ -50,10 +50,12 @@ struct vsd_conn *vsd_persist_get(struct vsd_conn_table *t,
 	struct vsd_conn_key key;
 	struct vsd_dest *dest;
 	struct vsd_conn *ct;
+	u32 hash;
 	int ret;
 
 	template_key(&key, svc, pkt);
-	ct = vsd_conn_lookup(t, &key);
+	hash = vsd_conn_hash(t, &key);
+	ct = vsd_conn_lookup_hash(t, &key, hash);
 	if (ct) {
 		if (vsd_dest_available(ct->dest) &&
 		    refcount_inc_not_zero(&ct->refcnt)) {
@@ -69,7 +71,7 @@ struct vsd_conn *vsd_persist_get(struct vsd_conn_table *t,
 		vsd_count(t->vn, VSD_CNT_DROP_NO_DEST);
 		return NULL;
 	}
-	ret = vsd_conn_new(t, &key, dest, NULL, VSD_TCP_S_NONE, timeout,
+	ret = vsd_conn_new(t, &key, hash, dest, NULL, VSD_TCP_S_NONE, timeout,
 			   VSD_CONN_NEW_HOLD, &ct);
 	/* -EEXIST: another CPU's template for this client, as good. */
 	if (ret && ret != -EEXIST)

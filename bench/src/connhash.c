@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connhash: the instruction cost of vsd's connection lookup in userspace,
- * for callgrind (bench/callgrind.sh).  The key, its siphash and its
+ * for callgrind (bench/callgrind.sh).  The key, its hash and its
  * comparison are the module's own (kernel/conn_hash.h, with
- * tests/unit/kshim.h); the table is laid out as kernel/conn.c's: a chain
- * per bucket, linked through the first member of each entry, the key right
- * after it.
+ * tests/unit/kshim.h, whose hash functions compute word by word as the
+ * kernel's); the table is laid out as kernel/conn.c's: a chain per bucket,
+ * linked through the first member of each entry, the key right after it.
  *
- *   connhash N BITS LOOKUPS
+ *   connhash N BITS LOOKUPS [siphash]
  *
  * fills a table of 2^BITS buckets with N connections (the clients of
  * bench/dataplane.sh: 10.1.0.x:10000+ to 10.0.0.100:9, UDP), then looks
  * up LOOKUPS random ones of them in lookups(), the function to count:
  *
  *   valgrind --tool=callgrind --collect-atstart=no \
- *	--toggle-collect=lookups bench/bin/connhash 1000000 16 100000
+ *	--toggle-collect=lookups bench/bin/connhash 1000000 19 100000
+ *
+ * With "siphash", the bucket index is the module's hash before it moved to
+ * hsiphash (siphash_4u32 of the same words), for comparison.
  *
  * Prints the mean number of entries compared per lookup.
  */
@@ -34,8 +37,24 @@ struct entry {
 
 static struct entry **buckets;
 static unsigned int mask;
-static siphash_key_t seed = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
+static hsiphash_key_t seed = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
+static siphash_key_t sseed = { { 0x0123456789abcdefULL, 0xfedcba9876543210ULL } };
 static unsigned long compared;
+static int use_siphash;
+
+/* The module's bucket hash up to 61c1f37: SipHash-2-4. */
+static u32 key_siphash(const struct vsd_conn_key *k)
+{
+	u32 ports = (u32)k->cport << 16 | k->vport;
+	u32 meta = (u32)k->af | (u32)k->protocol << 8 | (u32)k->template << 16;
+
+	return (u32)siphash_4u32(k->caddr.ip, k->vaddr.ip, ports, meta, &sseed);
+}
+
+static u32 key_hash(const struct vsd_conn_key *k)
+{
+	return use_siphash ? key_siphash(k) : vsd_conn_key_hash(k, &seed);
+}
 
 static struct vsd_conn_key key_of(unsigned long i, unsigned long ports)
 {
@@ -55,7 +74,7 @@ static struct vsd_conn_key key_of(unsigned long i, unsigned long ports)
 static __attribute__((noinline)) struct entry *
 lookup(const struct vsd_conn_key *key)
 {
-	u32 hash = vsd_conn_key_hash(key, &seed);
+	u32 hash = key_hash(key);
 	struct entry *e;
 
 	for (e = buckets[hash & mask]; e; e = e->next) {
@@ -84,10 +103,11 @@ int main(int argc, char **argv)
 	unsigned int bits;
 	u64 r = 0x9e3779b97f4a7c15ULL;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: connhash N BITS LOOKUPS\n");
+	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "siphash"))) {
+		fprintf(stderr, "usage: connhash N BITS LOOKUPS [siphash]\n");
 		return 2;
 	}
+	use_siphash = argc == 5;
 	n = strtoul(argv[1], NULL, 0);
 	bits = strtoul(argv[2], NULL, 0);
 	nl = strtoul(argv[3], NULL, 0);
@@ -105,7 +125,7 @@ int main(int argc, char **argv)
 		struct entry **head;
 
 		pool[i].key = key_of(i, ports);
-		head = &buckets[vsd_conn_key_hash(&pool[i].key, &seed) & mask];
+		head = &buckets[key_hash(&pool[i].key) & mask];
 		pool[i].next = *head;
 		*head = &pool[i];
 	}

@@ -26,7 +26,17 @@ out=$("$VSDCTL" --version 2>&1)
 check_eq "vsdctl --version names its own and the module's version" \
 	"$out" "vsdctl v$expected_version (module vsd v$expected_version)"
 
-tab_size=$((1 << $(cat /sys/module/vsd/parameters/conn_tab_bits)))
+# Buckets: 2^conn_tab_bits, or by default half of conn_max rounded up to a
+# power of two, 2^8 to 2^20 (kernel/conn_hash.h).
+tab_bits=$(cat /sys/module/vsd/parameters/conn_tab_bits)
+if [ "$tab_bits" = 0 ]; then
+	half=$(( ($(cat /sys/module/vsd/parameters/conn_max) + 1) / 2 ))
+	tab_bits=8
+	while [ "$tab_bits" -lt 20 ] && [ $((1 << tab_bits)) -lt "$half" ]; do
+		tab_bits=$((tab_bits + 1))
+	done
+fi
+tab_size=$((1 << tab_bits))
 expected_header="vsd version $expected_version (size=$tab_size)
 Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port           Forward Weight ActiveConn InActConn"

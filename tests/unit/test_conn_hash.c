@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection table's key and hash (kernel/conn_hash.h): siphash with a
+ * The connection table's key and hash (kernel/conn_hash.h): hsiphash with a
  * random key per namespace spreads connections evenly over the buckets,
  * whether clients vary by address or by port, and equal keys are exactly
- * the same connection.
+ * the same connection; the table's size follows its connection limit.
  */
 
 #include "kshim.h"
@@ -30,7 +30,7 @@ static u64 rnd(void)
 	return rnd_state * 2685821657736338717ULL;
 }
 
-static void random_key(siphash_key_t *k)
+static void random_key(hsiphash_key_t *k)
 {
 	k->key[0] = rnd();
 	k->key[1] = rnd();
@@ -79,7 +79,7 @@ static int spread_ok(const char *what)
 
 static void spread(const char *what, struct vsd_conn_key (*gen)(unsigned int))
 {
-	siphash_key_t key;
+	hsiphash_key_t key;
 	unsigned int i;
 
 	random_key(&key);
@@ -147,10 +147,55 @@ static void siphash_vectors(void)
 			   &key) == 0x3f2acc7f57c29bdbULL, "4u32");
 }
 
+/*
+ * The shim's hsiphash_4u32(), word by word as the kernel's, is SipHash-1-3
+ * of the four words as 16 little-endian bytes, as the kernel's hsiphash().
+ */
+static void hsiphash_words(void)
+{
+	hsiphash_key_t key;
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		u32 w[4] = { (u32)rnd(), (u32)rnd(), (u32)rnd(), (u32)rnd() };
+		u8 bytes[16];
+		int j;
+
+		random_key(&key);
+		for (j = 0; j < 16; j++)
+			bytes[j] = w[j / 4] >> (8 * (j % 4));
+		CHECK(hsiphash_4u32(w[0], w[1], w[2], w[3], &key) ==
+		      hsiphash(bytes, sizeof(bytes), &key), "words %u", i);
+	}
+}
+
+/*
+ * Buckets from the connection limit: the next power of two at or above
+ * half of it, between 2^8 and 2^20, so that a full table has chains of
+ * about 2 (1 to 2 for a lookup that hits).
+ */
+static void table_bits(void)
+{
+	static const struct {
+		unsigned int conn_max, bits;
+	} cases[] = {
+		{ 1, 8 }, { 4, 8 }, { 512, 8 }, { 513, 9 }, { 1024, 9 },
+		{ 100000, 16 }, { 131072, 16 }, { 131073, 17 },
+		{ 1U << 20, 19 }, { 2U << 20, 20 }, { 3U << 20, 20 },
+		{ 0xffffffffU, 20 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		CHECK(vsd_conn_tab_bits_for(cases[i].conn_max) == cases[i].bits,
+		      "conn_max %u: %u bits, expected %u", cases[i].conn_max,
+		      vsd_conn_tab_bits_for(cases[i].conn_max), cases[i].bits);
+}
+
 /* Another namespace's key puts the same connections elsewhere. */
 static void keyed(void)
 {
-	siphash_key_t a, b;
+	hsiphash_key_t a, b;
 	unsigned int i, same = 0;
 
 	random_key(&a);
@@ -169,7 +214,7 @@ static void keyed(void)
 /* Flipping one input bit flips about half of the hash's 32 bits. */
 static void avalanche(void)
 {
-	siphash_key_t key;
+	hsiphash_key_t key;
 	double total = 0;
 	unsigned int i, n = 0;
 
@@ -189,7 +234,7 @@ static void avalanche(void)
 /* Every field is part of the key; equal keys hash equally. */
 static void equality(void)
 {
-	siphash_key_t key;
+	hsiphash_key_t key;
 	struct vsd_conn_key a = v4_key(0x0a000001, 1234, 0x0a000002, 80), b;
 
 	random_key(&key);
@@ -238,6 +283,8 @@ static void equality(void)
 int main(void)
 {
 	RUN(siphash_vectors);
+	RUN(hsiphash_words);
+	RUN(table_bits);
 	RUN(equality);
 	RUN(keyed);
 	RUN(avalanche);
