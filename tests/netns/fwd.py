@@ -21,13 +21,20 @@
         no UDP checksum); prints the answer and its size, "icmp FROM TYPE
         CODE INFO" for an ICMP error about it, or "error ..." when none
         came within S seconds (default 5)
-  multi HOST PORT ROUNDS SRC[,SRC...] [udp]
+  multi HOST PORT ROUNDS SRC[,SRC...] [udp] [window=N] [full]
         ROUNDS times, one connection (or datagram) from each source in
         turn; prints "SRC NAME" per answer ("SRC error" when none)
-  seq HOST PORT N [udp] [sport=BASE]
+  seq HOST PORT N [udp] [sport=BASE] [window=N] [full]
         N connections (datagrams from N sockets) in a row, from ports
         BASE, BASE + 1, ... if given; prints the name of the server that
         answered each ("error" when none)
+        window=N: N datagrams sent at once, then their answers read
+        (default 1); full: the client's own port and the server's whole
+        answer ("SPORT NAME PEER PORT LEN") instead of the name
+  run
+        reads lines "TAG COMMAND ARGS..." on stdin and runs each of these
+        commands in turn (one Python start-up for many), its output lines
+        prefixed "TAG "
   hold HOST PORT
         holds TCP connections: reads commands on stdin, "open N" opens N
         more (one at a time, each established before the next), "close N"
@@ -47,6 +54,7 @@
 """
 
 import hashlib
+import io
 import os
 import resource
 import socket
@@ -232,33 +240,61 @@ def udp(host, port, size, opts):
             print("error %s" % err.__class__.__name__)
 
 
-def one(host, port, is_udp, src, sport=0):
-    kind = socket.SOCK_DGRAM if is_udp else socket.SOCK_STREAM
-    with socket.socket(family(host), kind) as s:
+def flow_open(host, port, kind, src, sport):
+    s = socket.socket(family(host), kind)
+    try:
         s.settimeout(TIMEOUT)
+        if src or sport:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((src or "", sport))
+        s.connect((host, port))
+        s.sendall(b"hello\n")
+    except OSError:
+        s.close()
+        return None
+    return s
+
+
+def flow_answer(s, full):
+    if s is None:
+        return "error"
+    with s:
         try:
-            if src or sport:
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind((src or "", sport))
-            s.connect((host, port))
-            s.sendall(b"hello\n")
-            return s.recv(256).decode().split()[0]
+            line = s.recv(256).decode().split("\n")[0]
+            if full:
+                return "%d %s" % (s.getsockname()[1], line)
+            return line.split()[0]
         except (OSError, IndexError):
             return "error"
 
 
-def multi(host, port, rounds, srcs, is_udp):
+def flows(host, port, is_udp, jobs, opts):
+    """The answers to a connection (datagram) from each (SRC, SPORT) of
+    jobs, in order; datagrams go out "window" at a time, then their
+    answers are read."""
+    kind = socket.SOCK_DGRAM if is_udp else socket.SOCK_STREAM
+    window = int(opts.get("window", 1)) if is_udp else 1
+    full = "full" in opts
     out = []
-    for _ in range(rounds):
-        for src in srcs:
-            out.append("%s %s\n" % (src, one(host, port, is_udp, src)))
-    sys.stdout.write("".join(out))
+    for i in range(0, len(jobs), window):
+        socks = [flow_open(host, port, kind, src, sport)
+                 for src, sport in jobs[i:i + window]]
+        out += [flow_answer(s, full) for s in socks]
+    return out
 
 
-def seq(host, port, n, is_udp, sport):
-    sys.stdout.write("".join(one(host, port, is_udp, None,
-                                 sport + i if sport else 0) + "\n"
-                             for i in range(n)))
+def multi(host, port, rounds, srcs, is_udp, opts):
+    jobs = [(src, 0) for _ in range(rounds) for src in srcs]
+    names = flows(host, port, is_udp, jobs, opts)
+    sys.stdout.write("".join("%s %s\n" % (src, name)
+                             for (src, _), name in zip(jobs, names)))
+
+
+def seq(host, port, n, is_udp, opts):
+    sport = int(opts.get("sport", 0))
+    jobs = [(None, sport + i if sport else 0) for i in range(n)]
+    sys.stdout.write("".join(name + "\n" for name in
+                             flows(host, port, is_udp, jobs, opts)))
 
 
 def hold(host, port):
@@ -426,6 +462,22 @@ def options(args):
     return opts
 
 
+def run():
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        out = io.StringIO()
+        real, sys.stdout = sys.stdout, out
+        try:
+            main(words[1:])
+        finally:
+            sys.stdout = real
+        sys.stdout.write("".join("%s %s\n" % (words[0], o)
+                                 for o in out.getvalue().splitlines()))
+        sys.stdout.flush()
+
+
 def main(argv):
     cmd, args = (argv[0], argv[1:]) if argv else ("", [])
     if cmd == "serve" and len(args) >= 2:
@@ -437,10 +489,12 @@ def main(argv):
         udp(args[0], int(args[1]), int(args[2]), options(args[3:]))
     elif cmd == "multi" and len(args) >= 4:
         multi(args[0], int(args[1]), int(args[2]), args[3].split(","),
-              "udp" in args[4:])
+              "udp" in args[4:], options(args[4:]))
     elif cmd == "seq" and len(args) >= 3:
         seq(args[0], int(args[1]), int(args[2]), "udp" in args[3:],
-            int(options(args[3:]).get("sport", 0)))
+            options(args[3:]))
+    elif cmd == "run" and not args:
+        run()
     elif cmd == "hold" and len(args) == 2:
         hold(args[0], int(args[1]))
     elif cmd == "icmp-recv" and len(args) == 3:
