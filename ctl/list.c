@@ -162,6 +162,9 @@ static void sched_flags(FILE *f, const struct service *s)
 			strcat(strcat(flags, s->sched), "-fallback,");
 		if (s->flags & VSD_SVC_F_SCHED2)
 			strcat(strcat(flags, s->sched), "-port,");
+		/* Not in ipvsadm's listing, but -S must save it. */
+		if (s->flags & VSD_SVC_F_SCHED3)
+			strcat(flags, "flag-3,");
 	} else {
 		if (s->flags & VSD_SVC_F_SCHED1)
 			strcat(flags, "flag-1,");

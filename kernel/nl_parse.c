@@ -203,8 +203,36 @@ int vsd_nl_parse_dest(const struct nlattr *nest,
 	return 0;
 }
 
+/*
+ * Checks on a service's parameters as they will be, after merging: the
+ * rules ipvsadm (and vsdctl) apply, so that every configuration the kernel
+ * holds can be saved and restored with vsdctl -S and -R.
+ */
+int vsd_nl_check_service(const struct vsd_svc_spec *spec,
+			 struct netlink_ext_ack *extack)
+{
+	const struct vsd_service_key *key = &spec->key;
+
+	if (key->fwmark)
+		return 0;
+	if ((spec->flags & VSD_SVC_F_ONEPACKET) &&
+	    key->protocol != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, spec->nest,
+				    "one-packet scheduling is only for UDP services");
+		return -EINVAL;
+	}
+	/* Port 0 takes every port: only a persistent service can. */
+	if (!key->port && !spec->timeout) {
+		NL_SET_ERR_MSG_ATTR(extack, spec->nest,
+				    "a service of port 0 must be persistent");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Checks on a destination's parameters as they will be, after merging. */
-int vsd_nl_check_dest(const struct vsd_dest_spec *spec, u16 svc_af,
+int vsd_nl_check_dest(const struct vsd_dest_spec *spec,
+		      const struct vsd_service_key *svc,
 		      struct netlink_ext_ack *extack)
 {
 	/* IPVS's rule: a lower threshold needs an upper one above it. */
@@ -213,7 +241,18 @@ int vsd_nl_check_dest(const struct vsd_dest_spec *spec, u16 svc_af,
 				    "lower threshold above the upper threshold");
 		return -ERANGE;
 	}
-	if (spec->af != svc_af && spec->fwd != VSD_FWD_TUNNEL) {
+	/*
+	 * Direct routing and tunnelling leave the port as the client sent
+	 * it: their destinations have the service's port (ipvsadm's rule),
+	 * but for firewall-mark services, which have none.
+	 */
+	if (!svc->fwmark && spec->port != svc->port &&
+	    spec->fwd != VSD_FWD_MASQ) {
+		NL_SET_ERR_MSG_ATTR(extack, spec->nest,
+				    "direct routing and tunnelling keep the service's port");
+		return -EINVAL;
+	}
+	if (spec->af != svc->af && spec->fwd != VSD_FWD_TUNNEL) {
 		NL_SET_ERR_MSG_ATTR(extack, spec->nest,
 				    "a destination of another address family needs tunnelling");
 		return -EAFNOSUPPORT;

@@ -166,6 +166,8 @@ static int parse(struct replace *rp, struct genl_info *info)
 			cur = &rp->svcs[s];
 			rp->sorted[s++] = cur;
 			ret = vsd_nl_parse_service(attr, &cur->spec, extack);
+			if (!ret)
+				ret = vsd_nl_check_service(&cur->spec, extack);
 			if (ret)
 				return ret;
 			cur->dests = &rp->dests[d];
@@ -237,7 +239,7 @@ static int prepare(struct vsd_net *vn, struct replace *rp,
 		for (j = 0; j < r->ndests; j++) {
 			struct rdest *rd = &r->dests[j];
 
-			ret = vsd_nl_check_dest(&rd->spec, r->spec.key.af,
+			ret = vsd_nl_check_dest(&rd->spec, &r->spec.key,
 						extack);
 			if (ret)
 				return ret;

@@ -201,6 +201,8 @@ int vsd_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, VSD_A_SERVICE))
 		return -EINVAL;
 	ret = vsd_nl_parse_service(info->attrs[VSD_A_SERVICE], &spec, extack);
+	if (!ret)
+		ret = vsd_nl_check_service(&spec, extack);
 	if (ret)
 		return ret;
 
@@ -262,6 +264,9 @@ int vsd_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 		spec.timeout = svc->timeout;
 	if (!(spec.given & VSD_SPEC_NETMASK))
 		spec.netmask = svc->netmask;
+	ret = vsd_nl_check_service(&spec, info->extack);
+	if (ret)
+		goto out;
 	if (spec.sched != old->ops) {
 		s = vsd_sched_alloc(spec.sched, svc);
 		if (!s) {
@@ -464,7 +469,7 @@ int vsd_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	ret = PTR_ERR_OR_ZERO(svc);
 	if (ret)
 		goto out;
-	ret = vsd_nl_check_dest(&spec, svc->key.af, info->extack);
+	ret = vsd_nl_check_dest(&spec, &svc->key, info->extack);
 	if (ret)
 		goto out;
 	ret = vsd_sched_reserve(svc, NULL, svc->num_dests + 1);
@@ -506,7 +511,7 @@ int vsd_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		spec.u_thresh = dest->u_thresh;
 	if (!(spec.given & VSD_SPEC_L_THRESH))
 		spec.l_thresh = dest->l_thresh;
-	ret = vsd_nl_check_dest(&spec, svc->key.af, info->extack);
+	ret = vsd_nl_check_dest(&spec, &svc->key, info->extack);
 	if (ret)
 		goto out;
 	ret = vsd_sched_reserve(svc, NULL, svc->num_dests);

@@ -59,8 +59,13 @@ int vsd_nl_parse_dest(const struct nlattr *nest,
 		      struct vsd_dest_spec *spec,
 		      struct netlink_ext_ack *extack);
 
+/* A service's parameters as they will be are consistent. */
+int vsd_nl_check_service(const struct vsd_svc_spec *spec,
+			 struct netlink_ext_ack *extack);
+
 /* A destination's parameters as they will be are consistent. */
-int vsd_nl_check_dest(const struct vsd_dest_spec *spec, u16 svc_af,
+int vsd_nl_check_dest(const struct vsd_dest_spec *spec,
+		      const struct vsd_service_key *svc,
 		      struct netlink_ext_ack *extack);
 
 /* Under vn->lock: set the non-key parameters of a service. */

@@ -20,7 +20,9 @@
  *				[TIMEOUT], [NETMASK]
  *	Adds a service.  The key is either (AF, PROTOCOL, ADDR, PORT) or
  *	(AF, FWMARK).  Defaults as IPVS: scheduler "wlc", not persistent, full
- *	netmask.  EEXIST if the service exists.
+ *	netmask.  EEXIST if the service exists.  ipvsadm's rules hold (EINVAL):
+ *	only UDP services are one-packet, and a service of port 0 must be
+ *	persistent; so does SET_SERVICE.
  * VSD_CMD_SET_SERVICE		VSD_A_SERVICE: key, [SCHED_NAME], [FLAGS],
  *				[TIMEOUT], [NETMASK]
  *	Changes the parameters given; the others keep their values.  ESRCH
@@ -44,6 +46,9 @@
  *	Adds a destination.  Defaults: AF of the service, the service's port
  *	(0 for fwmark services), VSD_FWD_ROUTE, weight 1, no thresholds.
  *	ESRCH if the service does not exist, EEXIST if the destination does.
+ *	Direct routing and tunnelling keep the client's port: such a
+ *	destination of a service that is not a firewall-mark one has the
+ *	service's port (EINVAL otherwise; ipvsadm's rule), on SET_DEST too.
  * VSD_CMD_SET_DEST		as NEW_DEST; changes the parameters given.
  *				ENOENT if the destination does not exist.
  * VSD_CMD_DEL_DEST		VSD_A_SERVICE: key; VSD_A_DEST: ADDR, [AF], [PORT]
