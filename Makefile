@@ -44,7 +44,7 @@ CTL_HDRS = $(wildcard ctl/*.h) include/uapi/linux/vsd.h kernel/version.h
 
 KMOD_SRCS = $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/vsd.h
 
-.PHONY: all build module ctl deps check unit demo install clean style
+.PHONY: all build module ctl tools deps check unit demo install clean style
 .PHONY: install-module install-ctl install-dkms-src uninstall
 .PHONY: dkms-install dkms-uninstall deb check-packaging bench
 
@@ -53,7 +53,7 @@ KMOD_SRCS = $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/vsd.h
 all: deps
 	@$(MAKE) --no-print-directory build
 
-build: module ctl
+build: module ctl tools
 
 deps:
 	@$(CURDIR)/scripts/install-deps --check || $(CURDIR)/scripts/install-deps
@@ -73,6 +73,16 @@ ctl/vsdctl: $(CTL_SRCS) $(CTL_HDRS)
 
 unit:
 	$(MAKE) -C tests/unit run
+
+# Traffic and message generators of the VM scenarios (tests/tools/*.c).
+TEST_TOOLS = $(patsubst tests/tools/%.c,tests/tools/bin/%,$(wildcard tests/tools/*.c))
+
+tools: $(TEST_TOOLS)
+
+tests/tools/bin/%: tests/tools/%.c include/uapi/linux/vsd.h
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi \
+		-o $@ $<
 
 check: deps
 	@$(MAKE) --no-print-directory build
@@ -198,5 +208,5 @@ style: deps
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -f ctl/vsdctl kernel/.build.log
-	rm -rf build
+	rm -rf build tests/tools/bin
 	$(MAKE) -C tests/unit clean

@@ -51,20 +51,17 @@ fw_servers() {
 	setup poll 20 grep -q ready "$dir/fwd.log"
 }
 
-# tun_setup: tun1 on the server LAN, tun2 behind the router; both
-# decapsulate, set up by vsd-realserver.
-tun_setup() {
-	local ns
-
-	setup modprobe -a ipip ip6_tunnel sit
-	setup ns_create tun1 tun2
+# The links of tun1 (on br0) and tun2 (its own, MTU 1400, to the router).
+tun1_link() {
 	setup link_ns tun1 eth0 router tun1
 	setup ip -n router link set tun1 master br0
 	setup ip -n tun1 addr add $TUN1/24 dev eth0
 	setup ip -n tun1 addr add $TUN1_6/64 dev eth0 nodad
 	setup ip -n tun1 route add default via 10.0.2.1
 	setup ip -n tun1 -6 route add default via fd00:2::1
+}
 
+tun2_link() {
 	setup link_ns tun2 eth0 router tun2
 	setup ip -n router link set tun2 mtu 1400
 	setup ip -n tun2 link set eth0 mtu 1400
@@ -74,8 +71,20 @@ tun_setup() {
 	setup ip -n tun2 addr add $TUN2_6/64 dev eth0 nodad
 	setup ip -n tun2 route add default via 10.0.4.1
 	setup ip -n tun2 -6 route add default via fd00:4::1
+}
 
-	for ns in tun1 tun2; do
+# tun_setup [NS...]: tun1 on the server LAN, tun2 behind the router (both,
+# or those named); they decapsulate, set up by vsd-realserver.
+tun_setup() {
+	local ns addr servers=${*:-tun1 tun2}
+
+	setup modprobe -a ipip ip6_tunnel sit
+	# shellcheck disable=SC2086
+	setup ns_create $servers
+	for ns in $servers; do
+		"${ns}_link"
+	done
+	for ns in $servers; do
 		# Strict reverse-path filtering: vsd-realserver must lift it.
 		setup on $ns sysctl -qw net.ipv4.conf.all.rp_filter=1
 		setup on $ns env VSD_STATE_DIR="$DP_TMP/$ns.state" \
@@ -89,16 +98,20 @@ tun_setup() {
 		setup ip -n $ns -6 tunnel change ip6tnl0 mode any
 		fw_servers $ns
 	done
-	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$TUN2:8081/ | grep -q tun2"
-	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$TUN1:8081/ | grep -q tun1"
+	for ns in $servers; do
+		addr=$TUN1
+		[ "$ns" = tun2 ] && addr=$TUN2
+		setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$addr:8081/ | grep -q $ns"
+	done
 }
 
-# nat_setup: nat1 and nat2 on br1, a LAN behind the director, which is
-# their gateway and forwards.
+# nat_setup [NS...]: nat1 and nat2 (or those named) on br1, a LAN behind
+# the director, which is their gateway and forwards.
 nat_setup() {
-	local ns addr addr6
+	local ns addr addr6 servers=${*:-nat1 nat2}
 
-	setup ns_create nat1 nat2
+	# shellcheck disable=SC2086
+	setup ns_create $servers
 	setup on director sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1
 	setup ip -n director link add br1 type bridge
@@ -108,7 +121,7 @@ nat_setup() {
 	# Reachable from outside too (only what is not balanced uses it).
 	setup ip -n router route add 10.0.5.0/24 via 10.0.2.2
 	setup ip -n router -6 route add fd00:5::/64 via fd00:2::2
-	for ns in nat1 nat2; do
+	for ns in $servers; do
 		addr=$NAT1 addr6=$NAT1_6
 		[ $ns = nat2 ] && addr=$NAT2 addr6=$NAT2_6
 		setup link_ns $ns eth0 director $ns
