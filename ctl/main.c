@@ -302,6 +302,12 @@ static int cmd_restore(struct vsd_nl *nl)
 	}
 	ret = ops_replace(nl, &m, &line);
 	model_free(&m);
+	if (ret == -EMSGSIZE) {
+		fprintf(stderr,
+			"%s: the configuration is larger than this socket may send at once (net.core.wmem_max; lifted for CAP_NET_ADMIN in the initial namespace)\n",
+			prog);
+		return EXIT_KERNEL;
+	}
 	if (ret < 0) {
 		const char *why = nl->ext_msg[0] ? nl->ext_msg :
 				  strerror(-ret);

@@ -203,11 +203,14 @@ int vsd_nl_send(struct vsd_nl *nl, struct nl_msg *msg, vsd_nl_cb cb,
 
 	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
 	ret = nl_send_auto(nl->sk, msg);
-	nlmsg_free(msg);
 	if (ret < 0) {
-		ret = ret == -NLE_MSGSIZE ? -EMSGSIZE : -EIO;
+		/* libnl folds sendmsg's errno into NLE_FAILURE at times. */
+		ret = ret == -NLE_MSGSIZE || errno == EMSGSIZE ? -EMSGSIZE :
+		      -EIO;
+		nlmsg_free(msg);
 		goto out;
 	}
+	nlmsg_free(msg);
 	ret = 0;
 	while (!ctx.done) {
 		int r = nl_recvmsgs(nl->sk, nlcb);

@@ -579,19 +579,19 @@ int vsd_conn_table_create(struct vsd_net *vn)
 	unsigned int i;
 
 	lockdep_assert_held(&vn->lock);
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		goto err;
-	t->buckets = kvmalloc_array(size, sizeof(*t->buckets), GFP_KERNEL);
+	t->buckets = kvmalloc_array(size, sizeof(*t->buckets), GFP_KERNEL_ACCOUNT);
 	if (!t->buckets)
 		goto err_buckets;
-	t->locks = kvmalloc_array(nlocks, sizeof(*t->locks), GFP_KERNEL);
+	t->locks = kvmalloc_array(nlocks, sizeof(*t->locks), GFP_KERNEL_ACCOUNT);
 	if (!t->locks)
 		goto err_locks;
-	t->rbuckets = kvmalloc_array(size, sizeof(*t->rbuckets), GFP_KERNEL);
+	t->rbuckets = kvmalloc_array(size, sizeof(*t->rbuckets), GFP_KERNEL_ACCOUNT);
 	if (!t->rbuckets)
 		goto err_rbuckets;
-	t->rlocks = kvmalloc_array(nlocks, sizeof(*t->rlocks), GFP_KERNEL);
+	t->rlocks = kvmalloc_array(nlocks, sizeof(*t->rlocks), GFP_KERNEL_ACCOUNT);
 	if (!t->rlocks)
 		goto err_rlocks;
 	for (i = 0; i < size; i++) {

@@ -34,7 +34,7 @@ struct vsd_dest *vsd_dest_alloc(u16 af, const union nf_inet_addr *addr,
 {
 	struct vsd_dest *dest;
 
-	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
 	if (!dest)
 		return NULL;
 	if (vsd_stats_init(&dest->stats)) {

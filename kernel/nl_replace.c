@@ -153,10 +153,10 @@ static int parse(struct replace *rp, struct genl_info *info)
 			return -EINVAL;
 		}
 	}
-	rp->svcs = kvcalloc(rp->nsvcs, sizeof(*rp->svcs), GFP_KERNEL);
-	rp->sorted = kvcalloc(rp->nsvcs, sizeof(*rp->sorted), GFP_KERNEL);
-	rp->dests = kvcalloc(rp->ndests, sizeof(*rp->dests), GFP_KERNEL);
-	rp->dsorted = kvcalloc(rp->ndests, sizeof(*rp->dsorted), GFP_KERNEL);
+	rp->svcs = kvcalloc(rp->nsvcs, sizeof(*rp->svcs), GFP_KERNEL_ACCOUNT);
+	rp->sorted = kvcalloc(rp->nsvcs, sizeof(*rp->sorted), GFP_KERNEL_ACCOUNT);
+	rp->dests = kvcalloc(rp->ndests, sizeof(*rp->dests), GFP_KERNEL_ACCOUNT);
+	rp->dsorted = kvcalloc(rp->ndests, sizeof(*rp->dsorted), GFP_KERNEL_ACCOUNT);
 	if ((rp->nsvcs && (!rp->svcs || !rp->sorted)) ||
 	    (rp->ndests && (!rp->dests || !rp->dsorted)))
 		return -ENOMEM;

@@ -14,7 +14,7 @@
 
 static struct vsd_sched *lc_alloc(struct vsd_service *svc)
 {
-	return kzalloc(sizeof(struct vsd_sched), GFP_KERNEL);
+	return kzalloc(sizeof(struct vsd_sched), GFP_KERNEL_ACCOUNT);
 }
 
 static void lc_free(struct vsd_sched *s)

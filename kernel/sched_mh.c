@@ -82,7 +82,7 @@ static struct mh_table *table_alloc(u32 m, u32 cap)
 	struct mh_table *t;
 
 	t = kvzalloc(struct_size(t, slot, m) + cap * sizeof(*t->dests),
-		     GFP_KERNEL);
+		     GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return NULL;
 	t->cap = cap;
@@ -103,7 +103,7 @@ static int mh_reserve(struct vsd_sched *s, unsigned int ndests)
 	if (mh->md_cap < cap) {
 		struct maglev_dest *md;
 
-		md = kvcalloc(cap, sizeof(*md), GFP_KERNEL);
+		md = kvcalloc(cap, sizeof(*md), GFP_KERNEL_ACCOUNT);
 		if (!md)
 			return -ENOMEM;
 		kvfree(mh->md);
@@ -200,12 +200,12 @@ static void mh_update(struct vsd_service *svc, struct vsd_sched *s)
 
 static struct vsd_sched *mh_alloc(struct vsd_service *svc)
 {
-	struct mh *mh = kzalloc(sizeof(*mh), GFP_KERNEL);
+	struct mh *mh = kzalloc(sizeof(*mh), GFP_KERNEL_ACCOUNT);
 
 	if (!mh)
 		return NULL;
 	mh->m = vsd_mh_table_size;
-	mh->used = kvzalloc(maglev_used_size(mh->m), GFP_KERNEL);
+	mh->used = kvzalloc(maglev_used_size(mh->m), GFP_KERNEL_ACCOUNT);
 	if (!mh->used || mh_reserve(&mh->base, svc->num_dests))
 		goto err;
 	mh_update(svc, &mh->base);

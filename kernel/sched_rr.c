@@ -20,7 +20,7 @@ struct rr {
 
 static struct vsd_sched *rr_alloc(struct vsd_service *svc)
 {
-	struct rr *rr = kzalloc(sizeof(*rr), GFP_KERNEL);
+	struct rr *rr = kzalloc(sizeof(*rr), GFP_KERNEL_ACCOUNT);
 
 	if (!rr)
 		return NULL;

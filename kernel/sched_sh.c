@@ -66,7 +66,7 @@ static void sh_update(struct vsd_service *svc, struct vsd_sched *s)
 
 static struct vsd_sched *sh_alloc(struct vsd_service *svc)
 {
-	struct sh *sh = kzalloc(sizeof(*sh), GFP_KERNEL);
+	struct sh *sh = kzalloc(sizeof(*sh), GFP_KERNEL_ACCOUNT);
 
 	if (!sh)
 		return NULL;

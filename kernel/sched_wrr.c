@@ -50,7 +50,7 @@ static int max_weight(struct vsd_service *svc)
 
 static struct vsd_sched *wrr_alloc(struct vsd_service *svc)
 {
-	struct wrr *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	struct wrr *w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
 
 	if (!w)
 		return NULL;

@@ -108,7 +108,7 @@ struct vsd_service *vsd_service_alloc(struct vsd_net *vn,
 {
 	struct vsd_service *svc;
 
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		return NULL;
 	if (vsd_stats_init(&svc->stats)) {

@@ -16,7 +16,7 @@ int vsd_stats_init(struct vsd_stats *s)
 
 	memset(s, 0, sizeof(*s));
 	spin_lock_init(&s->lock);
-	s->cpu = alloc_percpu(struct vsd_cpu_stats);
+	s->cpu = alloc_percpu_gfp(struct vsd_cpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!s->cpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
