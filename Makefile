@@ -4,6 +4,8 @@
 #
 #   make             build both (KDIR=... to pick the kernel build directory)
 #   make check       build, run the unit tests and every netns scenario in a VM
+#   make check-rt    the same scenarios on Debian's PREEMPT_RT kernel (the
+#                    module built against its headers in build/rt/)
 #   make demo        install what is missing, build, and show vsd at work in a VM
 #   make install     install the module (and depmod), vsdctl, the scripts,
 #                    man pages, bash completion and vsd.service (PREFIX=,
@@ -46,7 +48,7 @@ KMOD_SRCS = $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/vsd.h
 
 .PHONY: all build module ctl tools deps check unit demo install clean style
 .PHONY: install-module install-ctl install-dkms-src uninstall
-.PHONY: dkms-install dkms-uninstall deb check-packaging bench
+.PHONY: dkms-install dkms-uninstall deb check-packaging bench check-rt
 
 # Missing packages are installed first (scripts/install-deps); the build
 # itself runs in a sub-make so that KDIR is found after the headers arrived.
@@ -88,6 +90,27 @@ check: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory unit
 	$(CURDIR)/tests/check
+
+# PREEMPT_RT: sleeping in atomic context, spinlocks that sleep.  The module
+# is built in build/rt/ (a copy of its sources) so that kernel/vsd.ko stays
+# the standard kernel's; tests/vm/run boots the kernel of KDIR's headers.
+RT_DIR = $(CURDIR)/build/rt
+
+check-rt: deps
+	@$(CURDIR)/scripts/install-deps --check rt 2>/dev/null || \
+		$(CURDIR)/scripts/install-deps rt
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory unit
+	rm -rf $(RT_DIR) && mkdir -p $(RT_DIR)/kernel
+	cp -a Kbuild include $(RT_DIR)/
+	cp -a kernel/Kbuild kernel/*.h $(filter-out %.mod.c,$(wildcard kernel/*.c)) \
+		$(RT_DIR)/kernel/
+	$(MAKE) -C $$($(CURDIR)/scripts/kdir --rt) M=$(RT_DIR) W=1 modules \
+		2>&1 | tee $(RT_DIR)/build.log
+	@! grep -E '(warning|error):' $(RT_DIR)/build.log || \
+		{ echo "RT module build has warnings (W=1): see above" >&2; exit 1; }
+	KDIR=$$($(CURDIR)/scripts/kdir --rt) VSD_KO=$(RT_DIR)/kernel/vsd.ko \
+		VSD_CHECK_PACKAGING=no $(CURDIR)/tests/check
 
 demo: deps
 	@$(MAKE) --no-print-directory build

@@ -15,7 +15,7 @@ KSFT_SKIP=4
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VSDCTL=$top/ctl/vsdctl
-VSD_KO=$top/kernel/vsd.ko
+VSD_KO=${VSD_KO:-$top/kernel/vsd.ko}	# make check-rt: the RT build's
 VERBOSE=${VERBOSE:-${V:-0}}
 
 nfail=0
