@@ -310,15 +310,14 @@ static void reap_bucket(struct vsd_conn_table *t, struct hlist_head *head,
 }
 
 /*
- * Under the bucket's lock: evict the unestablished TCP connection of this
- * bucket closest to expiring.  Its state is taken by cmpxchg, so one that
- * became established meanwhile is left alone.
+ * Under the bucket's lock: the unestablished TCP connection of this bucket
+ * closest to expiring (the oldest SYN), and its state in *@state; NULL if
+ * none.
  */
-static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
-		      spinlock_t *lock)
+static struct vsd_conn *oldest_unestablished(struct hlist_head *head,
+					     u32 *state)
 {
 	struct vsd_conn *c, *victim = NULL;
-	u32 state = 0;
 
 	hlist_for_each_entry(c, head, node) {
 		u32 s = READ_ONCE(c->state);
@@ -329,9 +328,24 @@ static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
 		if (!victim || time_before(READ_ONCE(c->expires),
 					   READ_ONCE(victim->expires))) {
 			victim = c;
-			state = s;
+			*state = s;
 		}
 	}
+	return victim;
+}
+
+/*
+ * Under the bucket's lock: evict its oldest unestablished connection.  Its
+ * state is taken by cmpxchg, so one that became established meanwhile is
+ * left alone.
+ */
+static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
+		      spinlock_t *lock)
+{
+	struct vsd_conn *victim;
+	u32 state = 0;
+
+	victim = oldest_unestablished(head, &state);
 	if (!victim || !conn_kill(victim, state))
 		return false;
 	unlink_put(t, victim, lock);
@@ -340,36 +354,53 @@ static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
 
 /*
  * The table is full (@t->count includes the caller's reservation): reap
- * what can be reaped in the buckets from the new key's on, and evict one
- * unestablished connection if @evict.  True when there is room now.
+ * what can be reaped in the buckets from the new key's on and, if that is
+ * not enough and @evict, evict the oldest unestablished connection of the
+ * buckets seen (a SYN flood's oldest entry, not a client's SYN of a moment
+ * ago, whose ACK would then find no connection).  True when there is room
+ * now.
  */
 static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
 		      unsigned int max)
 {
 	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
 	unsigned int i, seen = 0, scan = min(ROOM_SCAN, t->mask + 1);
-	unsigned long now = jiffies;
+	unsigned long now = jiffies, oldest = 0;
+	bool found = false, evicted;
+	u32 victim_hash = 0;
 
 	for (i = 0; i < scan && seen < ROOM_BUCKETS; i++) {
 		u32 h = hash + i;
 		struct hlist_head *head = bucket_of(t, h);
 		spinlock_t *lock = lock_of(t, h);
-		bool evicted = false;
+		struct vsd_conn *c;
+		u32 state;
 
 		if (hlist_empty(head))
 			continue;
 		seen++;
 		spin_lock_bh(lock);
 		reap_bucket(t, head, lock, now, expire_nodest);
-		if (evict && atomic_read(&t->count) > max)
-			evicted = evict_one(t, head, lock);
+		c = evict ? oldest_unestablished(head, &state) : NULL;
+		if (c && (!found ||
+			  time_before(READ_ONCE(c->expires), oldest))) {
+			oldest = READ_ONCE(c->expires);
+			victim_hash = h;
+			found = true;
+		}
 		spin_unlock_bh(lock);
-		if (evicted)
-			vsd_count(t->vn, VSD_CNT_EVICTED);
 		if (atomic_read(&t->count) <= max)
 			return true;
 	}
-	return false;
+	if (!found)
+		return false;
+	spin_lock_bh(lock_of(t, victim_hash));
+	evicted = evict_one(t, bucket_of(t, victim_hash),
+			    lock_of(t, victim_hash));
+	spin_unlock_bh(lock_of(t, victim_hash));
+	if (evicted)
+		vsd_count(t->vn, VSD_CNT_EVICTED);
+	return atomic_read(&t->count) <= max;
 }
 
 static void gc_kick(struct vsd_conn_table *t)

@@ -60,10 +60,18 @@ check_eq "vsd: wrr 3:1 gives 750 and 250" \
 check_eq "vsd: all 1000 connections counted" "$(svc_stat $SVC .stats.conns)" 1000
 check_eq "vsd: 750 to rs1 in its counters" \
 	"$(dest_stat $SVC $RS1 .stats.conns)" 750
-n=$(vsd --info -j | jq .info.conn_count)
-check_eq "vsd: the dump (many messages) holds every connection ($n)" \
-	"$(conns | jq '.connections | length')" "$n"
-check_eq "vsd: filtered by the service, as many" "$(conns_of tcp:$VIP4:5000)" "$n"
+# The table's count includes entries expired but not yet reaped, which
+# dumps leave out: the two agree once the collector has passed (within
+# seconds; closed connections expire meanwhile on a slow VM).
+dump_whole() {
+	local n
+
+	n=$(vsd --info -j | jq .info.conn_count)
+	[ "$(conns | jq '.connections | length')" = "$n" ] &&
+	[ "$(conns_of tcp:$VIP4:5000)" = "$n" ] && [ "$n" -ge 100 ]
+}
+run_ok "vsd: the dump (many messages) holds every connection, filtered or not" \
+	poll 40 dump_whole
 run_ok "vsd: services cleared" vsd -C
 
 # Then IPVS, in the same namespace, with the VIP it needs.
