@@ -22,6 +22,7 @@
 # VSD_CHURN_STEPS: the number of changes (default 60).
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/datapath.bash"
 . "$(dirname "$0")/pktgen.bash"
 
 require_root
@@ -42,40 +43,23 @@ RANDOM=${VSD_CHURN_SEED:-42}
 TMP=$(mktemp -d /tmp/vsd-churn.XXXXXX)
 at_exit "rm -rf $TMP"
 
-step() {
-	if ! "$@" > "$TMP/step.log" 2>&1; then
-		sed 's/^/# /' "$TMP/step.log" | head -n 20
-		log_test 1 "setup: $*"
-		ksft_exit
-	fi
-}
-
-on() {
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" "$@"
-}
-
-vsd() { on director "$VSDCTL" "$@"; }
-mac_of() { ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'; }
 rs_addr() { echo "10.0.2.1$1"; }
 
-step vsd_load
-step sysctl -qw net.core.netdev_max_backlog=10000
-step ns_create gen director rs
-step ip link add g0 netns gen type veth peer name d0 netns director
-step ip -n gen addr add 10.0.1.2/24 dev g0
-step ip -n director addr add 10.0.1.1/24 dev d0
-step ip -n gen link set g0 up
-step ip -n director link set d0 up
+setup vsd_load
+setup sysctl -qw net.core.netdev_max_backlog=10000
+setup ns_create gen director rs
+setup ip link add g0 netns gen type veth peer name d0 netns director
+setup ip -n gen addr add 10.0.1.2/24 dev g0
+setup ip -n director addr add 10.0.1.1/24 dev d0
+setup ip -n gen link set g0 up
+setup ip -n director link set d0 up
 nft_rules="table netdev sink {"
 for r in $RSS; do
-	step ip link add "d$r" netns director type veth peer name "r$r" netns rs
-	step ip -n director link set "d$r" up
-	step ip -n rs link set "r$r" up
-	step ip -n director route add "$(rs_addr "$r")/32" dev "d$r"
-	step ip -n director neigh replace "$(rs_addr "$r")" \
+	setup ip link add "d$r" netns director type veth peer name "r$r" netns rs
+	setup ip -n director link set "d$r" up
+	setup ip -n rs link set "r$r" up
+	setup ip -n director route add "$(rs_addr "$r")/32" dev "d$r"
+	setup ip -n director neigh replace "$(rs_addr "$r")" \
 		lladdr "$(mac_of rs "r$r")" dev "d$r" nud permanent
 	nft_rules="$nft_rules chain r$r { type filter hook ingress device r$r priority 0;"
 	for p in $PORTS; do
@@ -83,9 +67,9 @@ for r in $RSS; do
 	done
 	nft_rules="$nft_rules counter drop; };"
 done
-step on rs nft "$nft_rules }"
-step pg_setup gen g0 "$(mac_of director d0)" $VIP 1000-1003 10.1.0.0 10.1.255.255
-step pg_rate gen g0 10000
+setup on rs nft "$nft_rules }"
+setup pg_setup gen g0 "$(mac_of director d0)" $VIP 1000-1003 10.1.0.0 10.1.255.255
+setup pg_rate gen g0 10000
 
 # counters FILE: "rR:PORT PACKETS" for every real server and service port.
 counters() {
@@ -212,7 +196,7 @@ for i in $(seq "$STEPS"); do
 	out=$(join "$TMP/a" "$TMP/b" | while read -r k a b; do
 		p=${k#r*:} r=${k%%:*} r=${r#r}
 		[ -n "${dst[$p,$r]:-}" ] || [ "$a" = "$b" ] ||
-			echo "step $i ($LAST_OP): rs$r got $((b - a)) packets for :$p, deleted at step ${gone[$p,$r]:-?}"
+			echo "setup $i ($LAST_OP): rs$r got $((b - a)) packets for :$p, deleted at setup ${gone[$p,$r]:-?}"
 	done)
 	if [ -n "$out" ]; then
 		wrong=$((wrong + 1))

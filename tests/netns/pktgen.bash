@@ -64,3 +64,6 @@ slab_objects() {
 }
 
 slab_size() { cat "/sys/kernel/slab/$1/slab_size" 2>/dev/null || echo 0; }
+
+# mac_of NS DEV: the MAC address of DEV in NS.
+mac_of() { ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'; }

@@ -15,6 +15,7 @@
 #   random ports: every datagram a new flow
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/datapath.bash"
 . "$(dirname "$0")/pktgen.bash"
 
 require_root
@@ -32,24 +33,6 @@ LOOPS=${VSD_TEARDOWN_LOOPS:-50}
 TMP=$(mktemp -d /tmp/vsd-teardown.XXXXXX)
 at_exit "rm -rf $TMP"
 
-# step CMD...: a setup step; the scenario stops when it fails.
-step() {
-	if ! "$@" > "$TMP/step.log" 2>&1; then
-		sed 's/^/# /' "$TMP/step.log" | head -n 20
-		log_test 1 "setup: $*"
-		ksft_exit
-	fi
-}
-
-on() {
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" "$@"
-}
-
-vsd() { on director "$VSDCTL" "$@"; }
-mac_of() { ip -n "$1" -br link show dev "$2" | awk '{ print $3 }'; }
 conn_count() { vsd --info -j | jq .info.conn_count; }
 count_above() { [ "$(conn_count)" -ge "$1" ]; }
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
@@ -57,9 +40,9 @@ vsd_caches() { ls -d /sys/kernel/slab/vsd_* 2>/dev/null | wc -l; }
 leaks() { klog_since_mark | grep -c 'vsd: leak'; }
 
 # The generator and the real server (a sink: it drops what it receives).
-step sysctl -qw net.core.netdev_max_backlog=10000
-step ns_create gen rs
-step ip -n rs link add dummy0 type dummy
+setup sysctl -qw net.core.netdev_max_backlog=10000
+setup ns_create gen rs
+setup ip -n rs link add dummy0 type dummy
 
 # director_up: a fresh director, wired to gen and rs, its service set.
 director_up() {
@@ -83,14 +66,14 @@ service_up() {
 	printf '%s\n' "-A -u $VIP:9 -s rr" "-a -u $VIP:9 -r $RS:9 -g" | vsd -R
 }
 
-step vsd_unload
+setup vsd_unload
 base_kb=$(slab_kb)
 check_eq "before: no vsd slab cache" "$(vsd_caches)" 0
 
 # 1. rmmod with 100k connections and traffic flowing.
-step vsd_load
-step director_up
-step service_up
+setup vsd_load
+setup director_up
+setup service_up
 pg_start gen
 if poll 120 count_above $CONNS; then
 	log_test 0 "$(conn_count) connections in the table, traffic flowing"
@@ -108,11 +91,11 @@ check_eq "vsd_conn slab cache gone" "$(vsd_caches)" 0
 check_eq "no leaked object" "$(leaks)" 0
 
 # 2. ip netns del of a busy director.
-step vsd_load
+setup vsd_load
 ip netns del director
 NS_LIST=${NS_LIST/ director/}
-step director_up
-step service_up
+setup director_up
+setup service_up
 pg_start gen
 if poll 120 count_above $CONNS; then
 	log_test 0 "new director: $(conn_count) connections, traffic flowing"
@@ -135,11 +118,11 @@ check_eq "no leaked object" "$(leaks)" 0
 
 # 3. Load and unload, LOOPS times, with a service and 8 connections (the
 # module without its debug information: 30 times smaller to read; what it
-# depends on is loaded since step 1).
-step director_up
-step strip --strip-debug -o "$TMP/vsd.ko" "$VSD_KO"
+# depends on is loaded since setup 1).
+setup director_up
+setup strip --strip-debug -o "$TMP/vsd.ko" "$VSD_KO"
 VSD_KO=$TMP/vsd.ko
-step ip -n gen route add $VIP via 10.0.1.1
+setup ip -n gen route add $VIP via 10.0.1.1
 # Eight datagrams from eight sockets (bash's /dev/udp): eight flows.
 flows() {
 	on gen bash -c "for i in 1 2 3 4 5 6 7 8; do echo > /dev/udp/$VIP/9; done"
