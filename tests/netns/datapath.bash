@@ -137,6 +137,29 @@ dp_setup() {
 	setup poll 20 sh -c "ip netns exec router timeout 2 busybox wget -qO- http://$RS2/ | grep -q rs2"
 }
 
+# client_setup GW: the client side of every topology here, namespaces
+# client and GW existing: the client (10.0.1.2, fd00:1::2) behind router
+# GW (10.0.1.1, fd00:1::1), which forwards and has a bridge br0 (10.0.2.1,
+# fd00:2::1) for the director's LAN.
+client_setup() {
+	local gw=$1
+
+	setup link_ns client eth0 "$gw" client
+	setup ip -n client addr add 10.0.1.2/24 dev eth0
+	setup ip -n client addr add fd00:1::2/64 dev eth0 nodad
+	setup ip -n client route add default via 10.0.1.1
+	setup ip -n client -6 route add default via fd00:1::1
+
+	setup ip -n "$gw" link add br0 type bridge
+	setup ip -n "$gw" link set br0 up
+	setup ip -n "$gw" addr add 10.0.1.1/24 dev client
+	setup ip -n "$gw" addr add fd00:1::1/64 dev client nodad
+	setup ip -n "$gw" addr add 10.0.2.1/24 dev br0
+	setup ip -n "$gw" addr add fd00:2::1/64 dev br0 nodad
+	setup on "$gw" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1
+}
+
 # dp_net_setup: the topology without its real servers (client, router and
 # its br0, director), and vsd loaded.
 dp_net_setup() {
@@ -146,20 +169,7 @@ dp_net_setup() {
 	setup vsd_load $DP_VSD_PARAMS
 	setup ns_create client router director
 
-	setup link_ns client eth0 router client
-	setup ip -n client addr add 10.0.1.2/24 dev eth0
-	setup ip -n client addr add fd00:1::2/64 dev eth0 nodad
-	setup ip -n client route add default via 10.0.1.1
-	setup ip -n client -6 route add default via fd00:1::1
-
-	setup ip -n router link add br0 type bridge
-	setup ip -n router link set br0 up
-	setup ip -n router addr add 10.0.1.1/24 dev client
-	setup ip -n router addr add fd00:1::1/64 dev client nodad
-	setup ip -n router addr add 10.0.2.1/24 dev br0
-	setup ip -n router addr add fd00:2::1/64 dev br0 nodad
-	setup on router sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1
+	client_setup router
 	setup ip -n router route add "$VIP4/32" via 10.0.2.2
 	setup ip -n router route add "$VIP_RANGE" via 10.0.2.2
 	setup ip -n router -6 route add "$VIP6/128" via fd00:2::2

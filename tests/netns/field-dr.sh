@@ -35,18 +35,7 @@ at_exit "rm -rf $DP_TMP"
 setup vsd_load
 setup ns_create client gw director rs1 rs2
 
-setup link_ns client eth0 gw client
-setup ip -n client addr add 10.0.1.2/24 dev eth0
-setup ip -n client addr add fd00:1::2/64 dev eth0 nodad
-setup ip -n client route add default via 10.0.1.1
-setup ip -n client -6 route add default via fd00:1::1
-setup ip -n gw link add br0 type bridge
-setup ip -n gw link set br0 up
-setup ip -n gw addr add 10.0.1.1/24 dev client
-setup ip -n gw addr add fd00:1::1/64 dev client nodad
-setup ip -n gw addr add 10.0.2.1/24 dev br0
-setup ip -n gw addr add fd00:2::1/64 dev br0 nodad
-setup on gw sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+client_setup gw
 for n in "director 10.0.2.2 fd00:2::2" "rs1 10.0.2.11 fd00:2::11" \
 	 "rs2 10.0.2.12 fd00:2::12"; do
 	read -r ns a4 a6 <<<"$n"

@@ -38,21 +38,11 @@ setup vsd_load
 setup modprobe -a ipip ip6_tunnel
 setup ns_create client gw director rs1 rs2
 
-setup link_ns client eth0 gw client
-setup ip -n client addr add 10.0.1.2/24 dev eth0
-setup ip -n client addr add fd00:1::2/64 dev eth0 nodad
-setup ip -n client route add default via 10.0.1.1
-setup ip -n client -6 route add default via fd00:1::1
-setup ip -n gw addr add 10.0.1.1/24 dev client
-setup ip -n gw addr add fd00:1::1/64 dev client nodad
-for br in "br0 10.0.2.1/24 fd00:2::1/64" "br1 10.0.3.1/24 fd00:3::1/64"; do
-	read -r dev a4 a6 <<<"$br"
-	setup ip -n gw link add "$dev" type bridge
-	setup ip -n gw link set "$dev" up
-	setup ip -n gw addr add "$a4" dev "$dev"
-	setup ip -n gw addr add "$a6" dev "$dev" nodad
-done
-setup on gw sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+client_setup gw
+setup ip -n gw link add br1 type bridge
+setup ip -n gw link set br1 up
+setup ip -n gw addr add 10.0.3.1/24 dev br1
+setup ip -n gw addr add fd00:3::1/64 dev br1 nodad
 for n in "director br0 10.0.2.2 fd00:2::2 10.0.2.1 fd00:2::1" \
 	 "rs1 br1 10.0.3.11 fd00:3::11 10.0.3.1 fd00:3::1" \
 	 "rs2 br1 10.0.3.12 fd00:3::12 10.0.3.1 fd00:3::1"; do

@@ -28,18 +28,7 @@ DP_TMP=$(mktemp -d /tmp/vsd-field.XXXXXX)
 at_exit "rm -rf $DP_TMP"
 setup vsd_load
 setup ns_create client router director rs1 rs2
-setup link_ns client eth0 router client
-setup ip -n client addr add 10.0.1.2/24 dev eth0
-setup ip -n client addr add fd00:1::2/64 dev eth0 nodad
-setup ip -n client route add default via 10.0.1.1
-setup ip -n client -6 route add default via fd00:1::1
-setup ip -n router link add br0 type bridge
-setup ip -n router link set br0 up
-setup ip -n router addr add 10.0.1.1/24 dev client
-setup ip -n router addr add fd00:1::1/64 dev client nodad
-setup ip -n router addr add 10.0.2.1/24 dev br0
-setup ip -n router addr add fd00:2::1/64 dev br0 nodad
-setup on router sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+client_setup router
 setup ip -n router route add $VIP_RANGE via 10.0.2.2
 setup ip -n router -6 route add $RANGE6 via fd00:2::2
 for n in "director 10.0.2.2 fd00:2::2" "rs1 $RS1 $RS1_6" "rs2 $RS2 $RS2_6"; do
