@@ -353,15 +353,12 @@ static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
 }
 
 /*
- * The table is full (@t->count includes the caller's reservation): reap
- * what can be reaped in the buckets from the new key's on and, if that is
- * not enough and @evict, evict the oldest unestablished connection of the
- * buckets seen (a SYN flood's oldest entry, not a client's SYN of a moment
- * ago, whose ACK would then find no connection).  True when there is room
- * now.
+ * One pass of make_room(): reap the buckets from @hash on and, when @evict,
+ * evict the oldest unestablished connection seen.  True when there is room
+ * now; *@victimless when there was nothing to evict.
  */
-static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
-		      unsigned int max)
+static bool room_pass(struct vsd_conn_table *t, u32 hash, bool evict,
+		      unsigned int max, bool *victimless)
 {
 	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
 	unsigned int i, seen = 0, scan = min(ROOM_SCAN, t->mask + 1);
@@ -392,6 +389,7 @@ static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
 		if (atomic_read(&t->count) <= max)
 			return true;
 	}
+	*victimless = !found;
 	if (!found)
 		return false;
 	spin_lock_bh(lock_of(t, victim_hash));
@@ -401,6 +399,25 @@ static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
 	if (evicted)
 		vsd_count(t->vn, VSD_CNT_EVICTED);
 	return atomic_read(&t->count) <= max;
+}
+
+/*
+ * The table is full (@t->count includes the caller's reservation): reap
+ * what can be reaped in the buckets from the new key's on and, if that is
+ * not enough and @evict, evict the oldest unestablished connection of the
+ * buckets seen (a SYN flood's oldest entry, not a client's SYN of a moment
+ * ago, whose ACK would then find no connection).  A second pass when
+ * another CPU evicted the same victim or took the room first.  True when
+ * there is room now.
+ */
+static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,
+		      unsigned int max)
+{
+	bool victimless = false;
+
+	if (room_pass(t, hash, evict, max, &victimless))
+		return true;
+	return !victimless && room_pass(t, hash, evict, max, &victimless);
 }
 
 static void gc_kick(struct vsd_conn_table *t)
