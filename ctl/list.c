@@ -301,6 +301,18 @@ static void dest_line(FILE *f, const struct service *s, const char *name,
 		put_uint(&l, d->weight, 0);
 		if (d->fwd == VSD_FWD_TUNNEL)
 			put_str(&l, " --tun-type ipip", 0);
+		/*
+		 * ipvsadm -S leaves thresholds out, and its -R loses them;
+		 * both -R read them.
+		 */
+		if (d->u_thresh) {
+			put_str(&l, " -x ", 0);
+			put_uint(&l, d->u_thresh, 0);
+		}
+		if (d->l_thresh) {
+			put_str(&l, " -y ", 0);
+			put_uint(&l, d->l_thresh, 0);
+		}
 		line_end(&l, f);
 		return;
 	}

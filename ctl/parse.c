@@ -390,12 +390,12 @@ static int handle(struct cmdline *c, int tag, const char *spell,
 	case 'x':
 		if (set_option(c, OPTC_UTHRESHOLD, spell, e) < 0)
 			return -1;
-		return parse_number(arg, 0, INT_MAX, &c->dest.u_thresh,
+		return parse_number(arg, 0, VSD_THRESH_MAX, &c->dest.u_thresh,
 				    "upper threshold", e);
 	case 'y':
 		if (set_option(c, OPTC_LTHRESHOLD, spell, e) < 0)
 			return -1;
-		return parse_number(arg, 0, INT_MAX, &c->dest.l_thresh,
+		return parse_number(arg, 0, VSD_THRESH_MAX, &c->dest.l_thresh,
 				    "lower threshold", e);
 	case 'n':
 		c->fmt |= FMT_NUMERIC;

@@ -22,6 +22,11 @@ static struct netlink_range_validation weight_range = {
 	.max = VSD_WEIGHT_MAX,
 };
 
+/* What vsdctl -S can write and -R read back (ipvsadm's limit). */
+static struct netlink_range_validation thresh_range = {
+	.max = VSD_THRESH_MAX,
+};
+
 const struct nla_policy vsd_dest_policy[VSD_DEST_A_MAX + 1] = {
 	[VSD_DEST_A_AF]		= { .type = NLA_U16 },
 	[VSD_DEST_A_ADDR]	= { .type = NLA_BINARY,
@@ -29,8 +34,8 @@ const struct nla_policy vsd_dest_policy[VSD_DEST_A_MAX + 1] = {
 	[VSD_DEST_A_PORT]	= { .type = NLA_BE16 },
 	[VSD_DEST_A_FWD]	= NLA_POLICY_MAX(NLA_U8, VSD_FWD_MAX),
 	[VSD_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32, &weight_range),
-	[VSD_DEST_A_U_THRESH]	= { .type = NLA_U32 },
-	[VSD_DEST_A_L_THRESH]	= { .type = NLA_U32 },
+	[VSD_DEST_A_U_THRESH]	= NLA_POLICY_FULL_RANGE(NLA_U32, &thresh_range),
+	[VSD_DEST_A_L_THRESH]	= NLA_POLICY_FULL_RANGE(NLA_U32, &thresh_range),
 	[VSD_DEST_A_ACTIVE_CONNS] = { .type = NLA_REJECT },
 	[VSD_DEST_A_INACT_CONNS] = { .type = NLA_REJECT },
 	[VSD_DEST_A_PERSIST_CONNS] = { .type = NLA_REJECT },

@@ -99,6 +99,8 @@ expect_err "destination of a missing service" ESRCH "no such service" \
 expect_err "duplicate destination" EEXIST "destination exists" \
 	$NL dest-add $SVC 10.0.1.1
 expect_err "weight 65536" ERANGE "" $NL dest-add $SVC 10.0.1.2 weight=65536
+expect_err "upper threshold 2^31 (what -S could not save)" ERANGE "" \
+	$NL dest-add $SVC 10.0.1.2 u=2147483648
 expect_err "lower threshold above upper" ERANGE "threshold" \
 	$NL dest-add $SVC 10.0.1.2 u=10 l=100
 expect_err "IPv6 destination of an IPv4 service by DR" EAFNOSUPPORT \

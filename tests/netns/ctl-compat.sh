@@ -116,8 +116,23 @@ compare "-L -n -t VIP:PORT" none -L -n -t 10.0.0.1:80
 compare "-L -n -f 2 -6" none -L -n -f 2 -6
 compare "-L -n -u [v6]:port" none -L -n -u '[2001:db8::2]:5000'
 compare "-L --timeout" none -L --timeout
-compare "-S -n" none -S -n
-compare "-S (names)" none -S
+# -S: ipvsadm's lines, and the thresholds it leaves out (which its -R then
+# loses) at their end.
+nothresh() { sed -E 's/ -x [0-9]+//; s/ -y [0-9]+//' "$@"; }
+compare_save() {
+	local name=$1
+
+	shift
+	ipvsadm "$@" > "$tmp/ipvs.out" 2>&1
+	"$VSDCTL" "$@" > "$tmp/vsd.out" 2>&1
+	nothresh "$tmp/vsd.out" > "$tmp/vsd.plain"
+	check_diff "$name: ipvsadm's lines" "$tmp/ipvs.out" "$tmp/vsd.plain"
+}
+compare_save "-S -n" -S -n
+check_eq "-S -n: the thresholds too" \
+	"$(grep -E -- ' -[xy] ' "$tmp/vsd.out" | tr '\n' '|')" \
+	"-a -t 10.0.0.1:80 -r 10.1.0.2:8080 -m -w 7 -x 10|-a -t 10.0.0.1:80 -r 10.1.0.3:80 -i -w 0 --tun-type ipip -x 100 -y 50|-a -u 10.0.0.2:53 -r 10.1.0.16:53 -m -w 1 -x 7|"
+compare_save "-S (names)" -S
 
 run_ok "--set 1000 100 200 (ipvsadm)" ipvsadm --set 1000 100 200
 run_ok "--set 1000 100 200 (vsdctl)" "$VSDCTL" --set 1000 100 200
@@ -178,6 +193,8 @@ run_ok "vsdctl -R < ipvsadm -S -n (with -C first)" \
 	bash -c "{ echo -C; cat '$tmp/ipvs.rules'; } | '$VSDCTL' -R"
 "$VSDCTL" -S -n > "$tmp/vsd.after"
 check_diff "ipvsadm's rules restore to the same" "$tmp/ipvs.rules" "$tmp/vsd.after"
+run_ok "vsdctl -R < vsdctl -S -n again (thresholds back)" \
+	bash -c "{ echo -C; cat '$tmp/vsd.rules'; } | '$VSDCTL' -R"
 "$VSDCTL" -S > "$tmp/vsd.names"
 run_ok "vsdctl -R < vsdctl -S (names)" \
 	bash -c "{ echo -C; cat '$tmp/vsd.names'; } | '$VSDCTL' -R"
@@ -186,7 +203,9 @@ check_diff "-S (names) | -R round trip" "$tmp/vsd.rules" "$tmp/vsd.after"
 ipvsadm -C
 run_ok "ipvsadm -R < vsdctl -S -n" ipvsadm -R < "$tmp/vsd.rules"
 ipvsadm -S -n > "$tmp/ipvs.after"
-check_diff "vsdctl's rules restore into ipvsadm the same" "$tmp/vsd.rules" "$tmp/ipvs.after"
+nothresh "$tmp/vsd.rules" > "$tmp/vsd.plain"
+check_diff "vsdctl's rules restore into ipvsadm the same" "$tmp/vsd.plain" "$tmp/ipvs.after"
+compare "ipvsadm read the thresholds of vsdctl's rules" banner -L -n --thresholds
 
 # -R is atomic: an error on line N changes nothing and names line N.
 "$VSDCTL" -S -n > "$tmp/before"

@@ -172,6 +172,34 @@ static void rules(void)
 	CHECK(strstr(out, "-A -u 10.0.0.1:domain -s wlc -o\n"), "udp name");
 }
 
+/* Unlike ipvsadm's -S, thresholds are saved (only when set). */
+static void rules_thresholds(void)
+{
+	struct service **v;
+	struct service *s;
+	struct dest *d;
+	size_t n;
+
+	model_free(&m);
+	model_init(&m);
+	s = svc(IPPROTO_TCP, "10.0.0.1", 80, "wlc");
+	d = dst(s, "10.1.1.1", 80, VSD_FWD_ROUTE, 2);
+	d->u_thresh = 100;
+	d->l_thresh = 50;
+	d = dst(s, "10.1.1.2", 80, VSD_FWD_TUNNEL, 1);
+	d->u_thresh = 7;
+	d = dst(s, "10.1.1.3", 80, VSD_FWD_MASQ, 1);
+	d->l_thresh = 3;
+	v = model_list(&m, false, &n);
+	CAPTURE(out, save_rules(f_, v, n, true));
+	free(v);
+	same("-S -n thresholds",
+	     "-A -t 10.0.0.1:80 -s wlc\n"
+	     "-a -t 10.0.0.1:80 -r 10.1.1.1:80 -g -w 2 -x 100 -y 50\n"
+	     "-a -t 10.0.0.1:80 -r 10.1.1.2:80 -i -w 1 --tun-type ipip -x 7\n"
+	     "-a -t 10.0.0.1:80 -r 10.1.1.3:80 -m -w 1 -y 3\n");
+}
+
 /* ipvsadm compares with wrapping int subtraction: keep its order. */
 static void ordering(void)
 {
@@ -358,6 +386,7 @@ int main(void)
 	RUN(table);
 	RUN(formats);
 	RUN(rules);
+	RUN(rules_thresholds);
 	RUN(ordering);
 	RUN(truncation);
 	RUN(largenum);

@@ -84,6 +84,7 @@
 #define VSD_SCHED_NAME_MAX	16	/* including the terminating NUL */
 #define VSD_VERSION_MAX		32
 #define VSD_WEIGHT_MAX		65535
+#define VSD_THRESH_MAX		2147483647	/* ipvsadm's and vsdctl's -x, -y */
 
 enum vsd_cmd {
 	VSD_CMD_UNSPEC,
@@ -191,8 +192,8 @@ enum vsd_dest_attr {
 	VSD_DEST_A_PORT,	/* be16 */
 	VSD_DEST_A_FWD,		/* u8: enum vsd_fwd */
 	VSD_DEST_A_WEIGHT,	/* u32: 0..VSD_WEIGHT_MAX */
-	VSD_DEST_A_U_THRESH,	/* u32: upper connection threshold, 0: none */
-	VSD_DEST_A_L_THRESH,	/* u32: lower connection threshold */
+	VSD_DEST_A_U_THRESH,	/* u32: 0..VSD_THRESH_MAX connections, 0: none */
+	VSD_DEST_A_L_THRESH,	/* u32: 0..upper threshold connections */
 	VSD_DEST_A_ACTIVE_CONNS, /* u32 (dump only) */
 	VSD_DEST_A_INACT_CONNS,	/* u32 (dump only) */
 	VSD_DEST_A_PERSIST_CONNS, /* u32 (dump only) */
