@@ -6,6 +6,8 @@
 #   make check       build, run the unit tests and every netns scenario in a VM
 #   make check-rt    the same scenarios on Debian's PREEMPT_RT kernel (the
 #                    module built against its headers in build/rt/)
+#   make check-debug the same scenarios on a KASAN, UBSAN, KMEMLEAK and lockdep
+#                    kernel built from Debian's linux-source (tests/vm/debug-kernel)
 #   make demo        install what is missing, build, and show vsd at work in a VM
 #   make install     install the module (and depmod), vsdctl, the scripts,
 #                    man pages, bash completion and vsd.service (PREFIX=,
@@ -48,7 +50,7 @@ KMOD_SRCS = $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/vsd.h
 
 .PHONY: all build module ctl tools deps check unit demo install clean style
 .PHONY: install-module install-ctl install-dkms-src uninstall
-.PHONY: dkms-install dkms-uninstall deb check-packaging bench check-rt
+.PHONY: dkms-install dkms-uninstall deb check-packaging bench check-rt check-debug
 
 # Missing packages are installed first (scripts/install-deps); the build
 # itself runs in a sub-make so that KDIR is found after the headers arrived.
@@ -91,26 +93,52 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	$(CURDIR)/tests/check
 
-# PREEMPT_RT: sleeping in atomic context, spinlocks that sleep.  The module
-# is built in build/rt/ (a copy of its sources) so that kernel/vsd.ko stays
-# the standard kernel's; tests/vm/run boots the kernel of KDIR's headers.
+# What make check does first, with install-deps' group $(1) too.
+define check_prelude
+	@$(CURDIR)/scripts/install-deps --check $(1) 2>/dev/null || \
+		$(CURDIR)/scripts/install-deps $(1)
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory unit
+endef
+
+# The module again, against another kernel (KDIR $(2)), in $(1)/ (a copy of
+# its sources) so that kernel/vsd.ko stays the standard kernel's.
+define module_copy
+	rm -rf $(1) && mkdir -p $(1)/kernel
+	cp -a Kbuild include $(1)/
+	cp -a kernel/Kbuild kernel/*.h $(filter-out %.mod.c,$(wildcard kernel/*.c)) \
+		$(1)/kernel/
+	$(MAKE) -C $(2) M=$(1) W=1 modules 2>&1 | tee $(1)/build.log
+	@! grep -E '(warning|error):' $(1)/build.log || \
+		{ echo "module build for $(2) has warnings (W=1): see above" >&2; exit 1; }
+endef
+
+# PREEMPT_RT: sleeping in atomic context, spinlocks that sleep.
+# tests/vm/run boots the kernel of KDIR's headers.
 RT_DIR = $(CURDIR)/build/rt
 
 check-rt: deps
-	@$(CURDIR)/scripts/install-deps --check rt 2>/dev/null || \
-		$(CURDIR)/scripts/install-deps rt
-	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory unit
-	rm -rf $(RT_DIR) && mkdir -p $(RT_DIR)/kernel
-	cp -a Kbuild include $(RT_DIR)/
-	cp -a kernel/Kbuild kernel/*.h $(filter-out %.mod.c,$(wildcard kernel/*.c)) \
-		$(RT_DIR)/kernel/
-	$(MAKE) -C $$($(CURDIR)/scripts/kdir --rt) M=$(RT_DIR) W=1 modules \
-		2>&1 | tee $(RT_DIR)/build.log
-	@! grep -E '(warning|error):' $(RT_DIR)/build.log || \
-		{ echo "RT module build has warnings (W=1): see above" >&2; exit 1; }
+	$(call check_prelude,rt)
+	$(call module_copy,$(RT_DIR),$$($(CURDIR)/scripts/kdir --rt))
 	KDIR=$$($(CURDIR)/scripts/kdir --rt) VSD_KO=$(RT_DIR)/kernel/vsd.ko \
 		VSD_CHECK_PACKAGING=no $(CURDIR)/tests/check
+
+# KASAN, UBSAN, KMEMLEAK, lockdep and DEBUG_ATOMIC_SLEEP: a kernel built from
+# Debian's linux-source by tests/vm/debug-kernel (cached in .vm-cache/; its
+# first build takes about 12 minutes on 2 cores), then every scenario on it,
+# about three times slower than on the standard kernel (docs/testing.md).
+DEBUG_DIR = $(CURDIR)/build/debug
+
+check-debug: deps
+	$(call check_prelude,debug)
+	@mkdir -p $(CURDIR)/build
+	$(CURDIR)/tests/vm/debug-kernel > $(CURDIR)/build/.debug-kernel
+	$(call module_copy,$(DEBUG_DIR),$$(cat $(CURDIR)/build/.debug-kernel)/build)
+	KROOT=$$(cat $(CURDIR)/build/.debug-kernel) && \
+		KDIR=$$KROOT/build VSD_VM_KROOT=$$KROOT/root \
+		VSD_KO=$(DEBUG_DIR)/kernel/vsd.ko VSD_CHECK_PACKAGING=no \
+		VSD_VM_MEM=$${VSD_VM_MEM:-3072} \
+		VSD_VM_TIMEOUT=$${VSD_VM_TIMEOUT:-14400} $(CURDIR)/tests/check
 
 demo: deps
 	@$(MAKE) --no-print-directory build
