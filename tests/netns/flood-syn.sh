@@ -142,9 +142,15 @@ check_eq "vsd: the flood sent $FLOOD_SYNS SYNs" "$SENT" "$FLOOD_SYNS"
 check_eq "vsd: the table never held more than conn_max ($PEAK <= $CONN_MAX + $(nproc))" \
 	"$([ "$PEAK" -le $((CONN_MAX + $(nproc))) ] && echo yes)" yes
 # Evicted entries are freed after an RCU grace period: more objects than
-# conn_max are in the slab at a time, never the flood's worth.
-check_eq "vsd: slab objects stay within twice conn_max ($SLAB_PEAK)" \
-	"$([ "$SLAB_PEAK" -le $((CONN_MAX * 2)) ] && echo yes)" yes
+# conn_max are in the slab at a time, never the flood's worth.  KASAN
+# (make check-debug) holds freed objects back in its quarantine, where
+# they still count as in use.
+if grep -qw kasan_report /proc/kallsyms; then
+	log_test 4 "vsd: slab objects stay within twice conn_max ($SLAB_PEAK): not with KASAN's quarantine"
+else
+	check_eq "vsd: slab objects stay within twice conn_max ($SLAB_PEAK)" \
+		"$([ "$SLAB_PEAK" -le $((CONN_MAX * 2)) ] && echo yes)" yes
+fi
 check_eq "vsd: the $HOLD established connections all survived" "$READY $ALIVE" "$HOLD $HOLD"
 check_eq "vsd: legitimate client >= 90% ($LEGIT_OK of $LEGIT_N)" \
 	"$([ "$LEGIT_N" -ge 10 ] && [ $((LEGIT_OK * 10)) -ge $((LEGIT_N * 9)) ] && echo yes)" yes
