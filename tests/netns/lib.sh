@@ -191,7 +191,7 @@ klog_mark() {
 	echo "$KLOG_MARK" > /dev/kmsg
 }
 
-KLOG_BAD='WARNING:|BUG:|Oops|general protection|Call Trace|refcount_t|UBSAN|KASAN|suspected memory leak|RCU stall|rcu_sched self-detected|possible circular locking|suspicious RCU|sleeping function called|still has objects|vsd: leak'
+KLOG_BAD='WARNING:|BUG:|Oops|general protection|Call Trace|refcount_t|UBSAN|KASAN|suspected memory leak|memory leak detector disabled|kmemleak: Cannot|kmemleak: Memory pool empty|RCU stall|rcu_sched self-detected|possible circular locking|suspicious RCU|sleeping function called|still has objects|vsd: leak'
 
 klog_since_mark() {
 	dmesg | sed -n "/$KLOG_MARK/,\$p"
