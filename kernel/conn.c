@@ -16,10 +16,11 @@
  *   have (GC_PERIOD_MIN to GC_PERIOD_MAX).
  * - The table holds at most settings.conn_max entries.  When it is full,
  *   a new connection first reclaims expired entries near its bucket; a new
- *   TCP connection may then evict one entry that is not yet established
- *   (counted VSD_CNT_EVICTED).  Established connections, UDP flows and
- *   persistence templates are never evicted: failing that, the new
- *   connection is refused (VSD_CNT_DROP_CONN_FULL).
+ *   TCP connection may then evict one entry that is not yet established,
+ *   or failing that one that is finished (counted VSD_CNT_EVICTED).
+ *   Established and closing connections, UDP flows and persistence
+ *   templates are never evicted: failing that, the new connection is
+ *   refused (VSD_CNT_DROP_CONN_FULL).
  */
 
 #include "compat.h"
@@ -53,10 +54,13 @@
 #define LOCKS_MAX	1024
 /*
  * Where a new connection looks for room in a full table: the buckets from
- * its own on, up to ROOM_BUCKETS non-empty ones among ROOM_SCAN.
+ * its own on, up to ROOM_BUCKETS non-empty ones among ROOM_SCAN, or up to
+ * ROOM_BUCKETS_MAX while none of them has an entry it may evict (a table
+ * mostly of established and closing connections).
  */
-#define ROOM_BUCKETS	8
-#define ROOM_SCAN	1024
+#define ROOM_BUCKETS		8
+#define ROOM_BUCKETS_MAX	64
+#define ROOM_SCAN		1024
 
 static struct kmem_cache *conn_cache __read_mostly;
 
@@ -296,56 +300,82 @@ static void gc_note(struct vsd_conn_table *t, const struct vsd_conn *c,
 			GC_KIND_UDP, &t->gc_kinds);
 }
 
-/* Under the bucket's lock: free what is reapable in @head. */
-static void reap_bucket(struct vsd_conn_table *t, struct hlist_head *head,
-			spinlock_t *lock, unsigned long now, bool expire_nodest)
+/* Under the bucket's lock: free what is reapable in @head; how many. */
+static unsigned int reap_bucket(struct vsd_conn_table *t,
+				struct hlist_head *head, spinlock_t *lock,
+				unsigned long now, bool expire_nodest)
 {
 	struct hlist_node *tmp;
+	unsigned int n = 0;
 	struct vsd_conn *c;
 
 	hlist_for_each_entry_safe(c, tmp, head, node) {
-		if (reapable(c, now, expire_nodest))
+		if (reapable(c, now, expire_nodest)) {
 			unlink_put(t, c, lock);
+			n++;
+		}
 	}
+	return n;
+}
+
+/* A candidate for eviction: its rank (vsd_tcp_evict_rank()), its expiry. */
+struct victim {
+	enum vsd_tcp_evict rank;
+	unsigned long expires;
+};
+
+/* Is @c a better victim than @v: a higher rank, or as high and older? */
+static bool better_victim(const struct victim *v, const struct victim *c)
+{
+	if (c->rank != v->rank)
+		return c->rank > v->rank;
+	return time_before(c->expires, v->expires);
 }
 
 /*
- * Under the bucket's lock: the unestablished TCP connection of this bucket
- * closest to expiring (the oldest SYN), and its state in *@state; NULL if
- * none.
+ * Under the bucket's lock: the TCP connection of this bucket a full table
+ * gives up first, its state in *@state and its rank and expiry in *@v
+ * (NEVER and NULL if none): the best rank, and of those the one closest to
+ * expiring, a SYN flood's oldest entry rather than a client's SYN of a
+ * moment ago, whose ACK would then find no connection.
  */
-static struct vsd_conn *oldest_unestablished(struct hlist_head *head,
-					     u32 *state)
+static struct vsd_conn *best_victim(struct hlist_head *head, u32 *state,
+				    struct victim *v)
 {
 	struct vsd_conn *c, *victim = NULL;
 
+	v->rank = VSD_TCP_EVICT_NEVER;
 	hlist_for_each_entry(c, head, node) {
 		u32 s = READ_ONCE(c->state);
+		struct victim cv;
 
-		if (c->key.template || c->key.protocol != IPPROTO_TCP ||
-		    !vsd_tcp_state_unestablished(s))
+		if (c->key.template || c->key.protocol != IPPROTO_TCP)
 			continue;
-		if (!victim || time_before(READ_ONCE(c->expires),
-					   READ_ONCE(victim->expires))) {
-			victim = c;
-			*state = s;
-		}
+		cv.rank = vsd_tcp_evict_rank(s);
+		cv.expires = READ_ONCE(c->expires);
+		if (cv.rank == VSD_TCP_EVICT_NEVER ||
+		    (victim && !better_victim(v, &cv)))
+			continue;
+		victim = c;
+		*state = s;
+		*v = cv;
 	}
 	return victim;
 }
 
 /*
- * Under the bucket's lock: evict its oldest unestablished connection.  Its
- * state is taken by cmpxchg, so one that became established meanwhile is
- * left alone.
+ * Under the bucket's lock: evict its best victim.  Its state is taken by
+ * cmpxchg, so one that changed meanwhile (became established, say) is left
+ * alone.
  */
 static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
 		      spinlock_t *lock)
 {
 	struct vsd_conn *victim;
+	struct victim v;
 	u32 state = 0;
 
-	victim = oldest_unestablished(head, &state);
+	victim = best_victim(head, &state, &v);
 	if (!victim || !conn_kill(victim, state))
 		return false;
 	unlink_put(t, victim, lock);
@@ -354,40 +384,47 @@ static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
 
 /*
  * One pass of make_room(): reap the buckets from @hash on and, when @evict,
- * evict the oldest unestablished connection seen.  True when there is room
- * now; *@victimless when there was nothing to evict.
+ * evict the best victim seen.  True when there is room now: the count is
+ * within @max, or this pass freed an entry, the one the caller's
+ * reservation stands for (checking the count alone, another CPU's
+ * reservation could take every entry this one frees).  *@victimless when
+ * there was nothing to evict.
  */
 static bool room_pass(struct vsd_conn_table *t, u32 hash, bool evict,
 		      unsigned int max, bool *victimless)
 {
 	bool expire_nodest = READ_ONCE(t->vn->settings.expire_nodest_conn);
 	unsigned int i, seen = 0, scan = min(ROOM_SCAN, t->mask + 1);
-	unsigned long now = jiffies, oldest = 0;
+	struct victim best = { .rank = VSD_TCP_EVICT_NEVER };
+	unsigned long now = jiffies;
 	bool found = false, evicted;
 	u32 victim_hash = 0;
 
-	for (i = 0; i < scan && seen < ROOM_BUCKETS; i++) {
+	for (i = 0; i < scan; i++) {
 		u32 h = hash + i;
 		struct hlist_head *head = bucket_of(t, h);
 		spinlock_t *lock = lock_of(t, h);
+		unsigned int reaped;
 		struct vsd_conn *c;
+		struct victim v;
 		u32 state;
 
 		if (hlist_empty(head))
 			continue;
 		seen++;
 		spin_lock_bh(lock);
-		reap_bucket(t, head, lock, now, expire_nodest);
-		c = evict ? oldest_unestablished(head, &state) : NULL;
-		if (c && (!found ||
-			  time_before(READ_ONCE(c->expires), oldest))) {
-			oldest = READ_ONCE(c->expires);
+		reaped = reap_bucket(t, head, lock, now, expire_nodest);
+		c = evict ? best_victim(head, &state, &v) : NULL;
+		if (c && (!found || better_victim(&best, &v))) {
+			best = v;
 			victim_hash = h;
 			found = true;
 		}
 		spin_unlock_bh(lock);
-		if (atomic_read(&t->count) <= max)
+		if (reaped || atomic_read(&t->count) <= max)
 			return true;
+		if (seen >= (found ? ROOM_BUCKETS : ROOM_BUCKETS_MAX))
+			break;
 	}
 	*victimless = !found;
 	if (!found)
@@ -398,16 +435,14 @@ static bool room_pass(struct vsd_conn_table *t, u32 hash, bool evict,
 	spin_unlock_bh(lock_of(t, victim_hash));
 	if (evicted)
 		vsd_count(t->vn, VSD_CNT_EVICTED);
-	return atomic_read(&t->count) <= max;
+	return evicted || atomic_read(&t->count) <= max;
 }
 
 /*
  * The table is full (@t->count includes the caller's reservation): reap
  * what can be reaped in the buckets from the new key's on and, if that is
- * not enough and @evict, evict the oldest unestablished connection of the
- * buckets seen (a SYN flood's oldest entry, not a client's SYN of a moment
- * ago, whose ACK would then find no connection).  A second pass when
- * another CPU evicted the same victim or took the room first.  True when
+ * not enough and @evict, evict the best victim of the buckets seen.  A
+ * second pass when another CPU evicted the same victim first.  True when
  * there is room now.
  */
 static bool make_room(struct vsd_conn_table *t, u32 hash, bool evict,

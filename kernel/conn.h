@@ -125,7 +125,7 @@ static inline struct vsd_conn *vsd_conn_lookup(struct vsd_conn_table *t,
 }
 
 /* Flags of vsd_conn_new(). */
-#define VSD_CONN_NEW_EVICT	BIT(0)	/* may evict unestablished entries */
+#define VSD_CONN_NEW_EVICT	BIT(0)	/* may evict another entry if full */
 #define VSD_CONN_NEW_HOLD	BIT(1)	/* *cp comes with a reference */
 
 /*

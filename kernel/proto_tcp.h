@@ -152,19 +152,32 @@ static inline bool vsd_tcp_may_restart(u32 state)
 }
 
 /*
- * Not yet established: may be evicted from a full table to make room for
- * a new connection.  Established and closing connections never are.
+ * How readily a full table gives up a TCP connection in this state to make
+ * room for a new one (the higher, the sooner): not yet established first, a
+ * SYN flood's half-open entries; then finished ones (TIME_WAIT, CLOSE), past
+ * which nothing more passes and whose tuple a new SYN restarts anyway.
+ * Established and closing connections never: they still carry data (a
+ * client's FIN may be a half-close, the server still sending).
  */
-static inline bool vsd_tcp_state_unestablished(u32 state)
+enum vsd_tcp_evict {
+	VSD_TCP_EVICT_NEVER,
+	VSD_TCP_EVICT_FINISHED,
+	VSD_TCP_EVICT_UNESTABLISHED,
+};
+
+static inline enum vsd_tcp_evict vsd_tcp_evict_rank(u32 state)
 {
 	switch (state) {
 	case VSD_TCP_S_NONE:
 	case VSD_TCP_S_SYN_SENT:
 	case VSD_TCP_S_SYN_RECV:
 	case VSD_TCP_S_SYNACK:
-		return true;
+		return VSD_TCP_EVICT_UNESTABLISHED;
+	case VSD_TCP_S_TIME_WAIT:
+	case VSD_TCP_S_CLOSE:
+		return VSD_TCP_EVICT_FINISHED;
 	default:
-		return false;
+		return VSD_TCP_EVICT_NEVER;
 	}
 }
 

@@ -28,7 +28,8 @@ and which source address that server saw.
                              one IPv4 TCP segment from a raw socket, FLAGS
                              e.g. "A" or "S", from a port that differs from
                              run to run; with LEN, only its first LEN bytes
-                             (a cut TCP header when under 40)
+                             (a cut TCP header when under 40); FLAGS "S,F":
+                             one segment per set, in order, the same port
 """
 
 import os
@@ -201,6 +202,11 @@ def checksum(data):
 
 
 def tcp(src, dst, dport, flags, ttl=64, length=None):
+    for one in flags.split(","):
+        tcp_one(src, dst, dport, one, ttl, length)
+
+
+def tcp_one(src, dst, dport, flags, ttl, length):
     bits = {"F": 1, "S": 2, "R": 4, "P": 8, "A": 16}
     saddr, daddr = socket.inet_aton(src), socket.inet_aton(dst)
     sport = 20000 + os.getpid() % 40000

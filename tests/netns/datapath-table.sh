@@ -3,8 +3,9 @@
 #
 # The connection table: expiry without a timer per connection (a
 # collector frees what expired), the bounded size (a full table refuses,
-# or evicts a connection not yet established for a new TCP one, never an
-# established one or a UDP flow), the conntrack setting, the path MTU
+# or evicts a connection not yet established for a new TCP one, else a
+# finished one; never an established or closing one, nor a UDP flow), the
+# conntrack setting, the path MTU
 # (IPv4), and every connection freed when the module goes with
 # connections alive.  vsd is loaded with 256 buckets (conn_tab_bits=8).
 #
@@ -82,6 +83,22 @@ check_eq "established or closing ones are never evicted: refused" \
 	"$(http client "http://$VIP4/")" ""
 run_ok "and counted" counter_above drop_conn_full "$full"
 check_eq "evicted: 5 in all" "$(counter evicted)" 5
+# Finished connections go next: a handshake the client ended with a FIN
+# (SYN_RECV, then TIME_WAIT: the director sees the client's half only).
+run_ok "conn_max=5" vsd --config conn_max=5
+run_ok "a SYN then a FIN, one port" \
+	on client "$DP_PY" "$DP_ECHO" tcp 10.0.1.2 $VIP4 80 S,F
+check_eq "the table: 4 FIN_WAIT, 1 TIME_WAIT" \
+	"$(conns | jq -c '[.connections[].state] | sort')" \
+	'["FIN_WAIT","FIN_WAIT","FIN_WAIT","FIN_WAIT","TIME_WAIT"]'
+check_match "a real connection evicts the finished one and is served" \
+	"$(http client "http://$VIP4/")" '^rs[12]$'
+check_eq "evicted: 6; the table: 5 FIN_WAIT" \
+	"$(counter evicted) $(conns | jq -c '[.connections[].state] | unique')" \
+	'6 ["FIN_WAIT"]'
+full=$(counter drop_conn_full)
+check_eq "then refused" "$(http client "http://$VIP4/")" ""
+run_ok "and counted" counter_above drop_conn_full "$full"
 run_ok "conn_max=100000" vsd --config conn_max=100000
 
 # conntrack: off by default, director traffic makes no entry; on, it does.

@@ -184,16 +184,24 @@ static void predicates(void)
 	      "FIN_WAIT is not (conn_reuse_mode 1)");
 	CHECK(!vsd_tcp_may_restart(VSD_TCP_S_ESTABLISHED), "ESTABLISHED");
 
-	CHECK(vsd_tcp_state_unestablished(VSD_TCP_S_NONE) &&
-	      vsd_tcp_state_unestablished(VSD_TCP_S_SYN_RECV) &&
-	      vsd_tcp_state_unestablished(VSD_TCP_S_SYN_SENT) &&
-	      vsd_tcp_state_unestablished(VSD_TCP_S_SYNACK),
-	      "handshake states");
-	CHECK(!vsd_tcp_state_unestablished(VSD_TCP_S_ESTABLISHED) &&
-	      !vsd_tcp_state_unestablished(VSD_TCP_S_FIN_WAIT) &&
-	      !vsd_tcp_state_unestablished(VSD_TCP_S_TIME_WAIT) &&
-	      !vsd_tcp_state_unestablished(VSD_TCP_S_CLOSE),
-	      "established or later are never evicted");
+	CHECK(vsd_tcp_evict_rank(VSD_TCP_S_NONE) == VSD_TCP_EVICT_UNESTABLISHED &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_SYN_RECV) == VSD_TCP_EVICT_UNESTABLISHED &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_SYN_SENT) == VSD_TCP_EVICT_UNESTABLISHED &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_SYNACK) == VSD_TCP_EVICT_UNESTABLISHED,
+	      "handshake states are evicted first");
+	CHECK(vsd_tcp_evict_rank(VSD_TCP_S_TIME_WAIT) == VSD_TCP_EVICT_FINISHED &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_CLOSE) == VSD_TCP_EVICT_FINISHED,
+	      "finished connections next");
+	CHECK(VSD_TCP_EVICT_UNESTABLISHED > VSD_TCP_EVICT_FINISHED &&
+	      VSD_TCP_EVICT_FINISHED > VSD_TCP_EVICT_NEVER, "ranks ordered");
+	CHECK(vsd_tcp_evict_rank(VSD_TCP_S_ESTABLISHED) == VSD_TCP_EVICT_NEVER &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_FIN_WAIT) == VSD_TCP_EVICT_NEVER &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_CLOSE_WAIT) == VSD_TCP_EVICT_NEVER &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_LAST_ACK) == VSD_TCP_EVICT_NEVER &&
+	      vsd_tcp_evict_rank(VSD_TCP_S_LISTEN) == VSD_TCP_EVICT_NEVER,
+	      "established and closing connections are never evicted");
+	CHECK(vsd_tcp_evict_rank(VSD_TCP_S_LAST) == VSD_TCP_EVICT_NEVER,
+	      "out of range: never");
 }
 
 int main(void)
