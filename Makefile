@@ -125,7 +125,7 @@ check-rt: deps
 
 # KASAN, UBSAN, KMEMLEAK, lockdep and DEBUG_ATOMIC_SLEEP: a kernel built from
 # Debian's linux-source by tests/vm/debug-kernel (cached in .vm-cache/; its
-# first build takes about 12 minutes on 2 cores), then every scenario on it,
+# first build takes 8 to 12 minutes on 2 cores), then every scenario on it,
 # five to six times slower than on the standard kernel (docs/testing.md).
 DEBUG_DIR = $(CURDIR)/build/debug
 

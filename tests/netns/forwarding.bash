@@ -167,15 +167,16 @@ bg_fwd() {
 bg_line() { sed -n 2p "$1"; }
 bg_done() { [ -n "$(bg_line "$1")" ]; }
 
-# hold_start NS HOST PORT: fwd.py hold (long-lived TCP connections) in NS,
-# driven by hold_cmd through fd 8 (not in a subshell: it sets the fd).
+# hold_start NS HOST PORT [SPORT]: fwd.py hold (long-lived TCP connections)
+# in NS, from SPORT on if given, driven by hold_cmd through fd 8 (not in a
+# subshell: it sets the fd).
 hold_start() {
 	HOLD_OUT=$DP_TMP/hold.out
 	HOLD_FIFO=$DP_TMP/hold.fifo
 	rm -f "$HOLD_FIFO"
 	mkfifo "$HOLD_FIFO" || return 1
 	: > "$HOLD_OUT"
-	ip netns exec "$1" "$DP_PY" "$FWD" hold "$2" "$3" \
+	ip netns exec "$1" "$DP_PY" "$FWD" hold "$2" "$3" ${4:+"$4"} \
 		< "$HOLD_FIFO" > "$HOLD_OUT" 2>&1 &
 	at_exit "kill $! 2>/dev/null"
 	exec 8> "$HOLD_FIFO"

@@ -35,10 +35,12 @@
         reads lines "TAG COMMAND ARGS..." on stdin and runs each of these
         commands in turn (one Python start-up for many), its output lines
         prefixed "TAG "
-  hold HOST PORT
+  hold HOST PORT [SPORT]
         holds TCP connections: reads commands on stdin, "open N" opens N
         more (one at a time, each established before the next), "close N"
-        closes the N oldest; prints "ok COUNT" after each; exits at EOF
+        closes the N oldest; prints "ok COUNT" after each; exits at EOF;
+        with SPORT, the connections are from SPORT, SPORT + 1, ... (never
+        a port of one closed before, whatever the kernel's choice would be)
   icmp-recv V PORT TIMEOUT
         waits (printing "ready" first) for an ICMP error (V: 4 or 6) that
         quotes a TCP or UDP packet with port PORT on either side; prints
@@ -297,18 +299,22 @@ def seq(host, port, n, is_udp, opts):
                              flows(host, port, is_udp, jobs, opts)))
 
 
-def hold(host, port):
+def hold(host, port, sport=None):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = max(soft, 8192)
     resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(hard, want)))
     conns = []
+    src = None
     for line in sys.stdin:
         cmd, n = line.split()
         try:
             for _ in range(int(n)):
                 if cmd == "open":
-                    conns.append(socket.create_connection((host, port),
-                                                          timeout=TIMEOUT))
+                    if sport:
+                        src = ("", sport)
+                        sport += 1
+                    conns.append(socket.create_connection(
+                        (host, port), timeout=TIMEOUT, source_address=src))
                 else:
                     conns.pop(0).close()
             print("ok %d" % len(conns), flush=True)
@@ -495,8 +501,8 @@ def main(argv):
             options(args[3:]))
     elif cmd == "run" and not args:
         run()
-    elif cmd == "hold" and len(args) == 2:
-        hold(args[0], int(args[1]))
+    elif cmd == "hold" and len(args) in (2, 3):
+        hold(args[0], int(args[1]), int(args[2]) if len(args) == 3 else None)
     elif cmd == "icmp-recv" and len(args) == 3:
         icmp_recv(int(args[0]), int(args[1]), float(args[2]))
     elif cmd == "icmp-send" and len(args) >= 9:

@@ -62,6 +62,14 @@ director_up() {
 	pg_setup gen g0 "$(mac_of director d0)" $VIP 9 10.1.0.0 10.1.255.255
 }
 
+# links_gone: the director's veth peers (g0 in gen, r0 in rs) are gone.  A
+# deleted namespace is dismantled in the background: seconds later on a
+# slow (debug) kernel, and until then the names are taken.
+links_gone() {
+	! ip -n gen link show g0 >/dev/null 2>&1 &&
+	! ip -n rs link show r0 >/dev/null 2>&1
+}
+
 service_up() {
 	printf '%s\n' "-A -u $VIP:9 -s rr" "-a -u $VIP:9 -r $RS:9 -g" | vsd -R
 }
@@ -94,6 +102,7 @@ check_eq "no leaked object" "$(leaks)" 0
 setup vsd_load
 ip netns del director
 NS_LIST=${NS_LIST/ director/}
+setup poll 120 links_gone
 setup director_up
 setup service_up
 pg_start gen
@@ -119,6 +128,7 @@ check_eq "no leaked object" "$(leaks)" 0
 # 3. Load and unload, LOOPS times, with a service and 8 connections (the
 # module without its debug information: 30 times smaller to read; what it
 # depends on is loaded since setup 1).
+setup poll 120 links_gone
 setup director_up
 setup strip --strip-debug -o "$TMP/vsd.ko" "$VSD_KO"
 VSD_KO=$TMP/vsd.ko
