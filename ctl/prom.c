@@ -198,7 +198,7 @@ static void namespace_families(FILE *f, const struct info *in)
 		sample(f, "vsd_drops_total", &l, in->counters[i]);
 	}
 	head(f, "vsd_connections_evicted_total", "counter",
-	     "Unestablished connection entries evicted because the table was full");
+	     "Half-open or finished connection entries evicted because the table was full");
 	sample(f, "vsd_connections_evicted_total", NULL,
 	       in->counters[VSD_CNT_A_EVICTED]);
 }

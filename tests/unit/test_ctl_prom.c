@@ -115,7 +115,7 @@ static const char expected[] =
 	"vsd_drops_total{reason=\"nomem\"} 14\n"
 	"vsd_drops_total{reason=\"malformed\"} 15\n"
 	"vsd_drops_total{reason=\"xmit\"} 16\n"
-	"# HELP vsd_connections_evicted_total Unestablished connection entries evicted because the table was full\n"
+	"# HELP vsd_connections_evicted_total Half-open or finished connection entries evicted because the table was full\n"
 	"# TYPE vsd_connections_evicted_total counter\n"
 	"vsd_connections_evicted_total 17\n"
 	"# HELP vsd_service_info A virtual service, its scheduler in a label\n"

@@ -149,7 +149,7 @@ enum vsd_cnt_attr {
 	VSD_CNT_A_DROP_NOMEM,	  /* allocation failure */
 	VSD_CNT_A_DROP_MALFORMED, /* truncated or inconsistent headers */
 	VSD_CNT_A_DROP_XMIT,	  /* no route, MTU exceeded, TTL expired */
-	VSD_CNT_A_EVICTED,	  /* unestablished entries evicted when full */
+	VSD_CNT_A_EVICTED,	  /* half-open or finished entries evicted */
 	__VSD_CNT_A_MAX
 };
 
