@@ -318,47 +318,52 @@ static unsigned int reap_bucket(struct vsd_conn_table *t,
 	return n;
 }
 
-/* A candidate for eviction: its rank (vsd_tcp_evict_rank()), its expiry. */
+/*
+ * A candidate for eviction: its rank (vsd_tcp_evict_rank(), NEVER for no
+ * candidate), its expiry, and its state then (what conn_kill() expects).
+ */
 struct victim {
 	enum vsd_tcp_evict rank;
 	unsigned long expires;
+	u32 state;
 };
 
-/* Is @c a better victim than @v: a higher rank, or as high and older? */
+/*
+ * Is @c a better victim than @v: a higher rank, or as high and older?  Never
+ * when @c's rank is NEVER (then @v's expiry may not be set).
+ */
 static bool better_victim(const struct victim *v, const struct victim *c)
 {
 	if (c->rank != v->rank)
 		return c->rank > v->rank;
-	return time_before(c->expires, v->expires);
+	return c->rank != VSD_TCP_EVICT_NEVER &&
+	       time_before(c->expires, v->expires);
 }
 
 /*
  * Under the bucket's lock: the TCP connection of this bucket a full table
- * gives up first, its state in *@state and its rank and expiry in *@v
- * (NEVER and NULL if none): the best rank, and of those the one closest to
- * expiring, a SYN flood's oldest entry rather than a client's SYN of a
- * moment ago, whose ACK would then find no connection.
+ * gives up first, described in *@v (rank NEVER and NULL if none): the best
+ * rank, and of those the one closest to expiring, a SYN flood's oldest
+ * entry rather than a client's SYN of a moment ago, whose ACK would then
+ * find no connection.
  */
-static struct vsd_conn *best_victim(struct hlist_head *head, u32 *state,
-				    struct victim *v)
+static struct vsd_conn *best_victim(struct hlist_head *head, struct victim *v)
 {
 	struct vsd_conn *c, *victim = NULL;
 
 	v->rank = VSD_TCP_EVICT_NEVER;
 	hlist_for_each_entry(c, head, node) {
-		u32 s = READ_ONCE(c->state);
 		struct victim cv;
 
 		if (c->key.template || c->key.protocol != IPPROTO_TCP)
 			continue;
-		cv.rank = vsd_tcp_evict_rank(s);
+		cv.state = READ_ONCE(c->state);
+		cv.rank = vsd_tcp_evict_rank(cv.state);
 		cv.expires = READ_ONCE(c->expires);
-		if (cv.rank == VSD_TCP_EVICT_NEVER ||
-		    (victim && !better_victim(v, &cv)))
-			continue;
-		victim = c;
-		*state = s;
-		*v = cv;
+		if (better_victim(v, &cv)) {
+			victim = c;
+			*v = cv;
+		}
 	}
 	return victim;
 }
@@ -373,10 +378,9 @@ static bool evict_one(struct vsd_conn_table *t, struct hlist_head *head,
 {
 	struct vsd_conn *victim;
 	struct victim v;
-	u32 state = 0;
 
-	victim = best_victim(head, &state, &v);
-	if (!victim || !conn_kill(victim, state))
+	victim = best_victim(head, &v);
+	if (!victim || !conn_kill(victim, v.state))
 		return false;
 	unlink_put(t, victim, lock);
 	return true;
@@ -397,37 +401,34 @@ static bool room_pass(struct vsd_conn_table *t, u32 hash, bool evict,
 	unsigned int i, seen = 0, scan = min(ROOM_SCAN, t->mask + 1);
 	struct victim best = { .rank = VSD_TCP_EVICT_NEVER };
 	unsigned long now = jiffies;
-	bool found = false, evicted;
 	u32 victim_hash = 0;
+	bool evicted;
 
 	for (i = 0; i < scan; i++) {
 		u32 h = hash + i;
 		struct hlist_head *head = bucket_of(t, h);
 		spinlock_t *lock = lock_of(t, h);
 		unsigned int reaped;
-		struct vsd_conn *c;
 		struct victim v;
-		u32 state;
 
 		if (hlist_empty(head))
 			continue;
 		seen++;
 		spin_lock_bh(lock);
 		reaped = reap_bucket(t, head, lock, now, expire_nodest);
-		c = evict ? best_victim(head, &state, &v) : NULL;
-		if (c && (!found || better_victim(&best, &v))) {
+		if (evict && best_victim(head, &v) && better_victim(&best, &v)) {
 			best = v;
 			victim_hash = h;
-			found = true;
 		}
 		spin_unlock_bh(lock);
 		if (reaped || atomic_read(&t->count) <= max)
 			return true;
-		if (seen >= (found ? ROOM_BUCKETS : ROOM_BUCKETS_MAX))
+		if (seen >= (best.rank != VSD_TCP_EVICT_NEVER ? ROOM_BUCKETS :
+								ROOM_BUCKETS_MAX))
 			break;
 	}
-	*victimless = !found;
-	if (!found)
+	*victimless = best.rank == VSD_TCP_EVICT_NEVER;
+	if (*victimless)
 		return false;
 	spin_lock_bh(lock_of(t, victim_hash));
 	evicted = evict_one(t, bucket_of(t, victim_hash),

@@ -173,11 +173,9 @@ static inline enum vsd_tcp_evict vsd_tcp_evict_rank(u32 state)
 	case VSD_TCP_S_SYN_RECV:
 	case VSD_TCP_S_SYNACK:
 		return VSD_TCP_EVICT_UNESTABLISHED;
-	case VSD_TCP_S_TIME_WAIT:
-	case VSD_TCP_S_CLOSE:
-		return VSD_TCP_EVICT_FINISHED;
 	default:
-		return VSD_TCP_EVICT_NEVER;
+		return vsd_tcp_may_restart(state) ? VSD_TCP_EVICT_FINISHED :
+						    VSD_TCP_EVICT_NEVER;
 	}
 }
 

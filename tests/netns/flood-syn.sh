@@ -135,8 +135,8 @@ cnt=$(vsd --info -j | jq -c .info.counters)
 info "vsd: counters $cnt"
 sched=$(svc_stat tcp:$VIP4:$PORT .stats.conns)
 evicted=$(jq .evicted <<<"$cnt")
-info "vsd: the table after it: $(vsd -L -n -j | jq -r '[.services[0].destinations[] | .active_conns, .inactive_conns] as $n |
-	"\($n[0] + $n[2]) active (handshakes, established), \($n[1] + $n[3]) inactive (closing)"')"
+info "vsd: the table after it: $(vsd -L -n -j | jq -r '.services[0].destinations |
+	"\(map(.active_conns) | add) active (handshakes, established), \(map(.inactive_conns) | add) inactive (closing)"')"
 info "vsd: connections scheduled $sched, evicted $evicted; $(jq .drop_no_conn <<<"$cnt") packets of connections no longer in the table (legitimate handshakes whose entry was evicted before their ACK)"
 
 check_eq "vsd: the flood sent $FLOOD_SYNS SYNs" "$SENT" "$FLOOD_SYNS"
